@@ -1,0 +1,467 @@
+"""The ``mailroute`` command line. Every command has help; errors name the file and key."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from . import __version__
+from .errors import ConfigError, MailrouteError, RuleError
+
+console = Console()
+err_console = Console(stderr=True)
+
+CONFIG_HELP = "Config file (default: config.toml, or $MAILROUTE_CONFIG)."
+
+
+def _fail(exc: Exception) -> None:
+    err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    sys.exit(2)
+
+
+def _config(ctx: click.Context):
+    from .config import load_config
+
+    try:
+        return load_config(ctx.obj["config"])
+    except ConfigError as exc:
+        _fail(exc)
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``7d``, ``12h``, ``30m`` or an ISO date/time, as an aware UTC datetime."""
+    if not value:
+        return None
+    match = re.fullmatch(r"(\d+)\s*([dhm])", value.strip())
+    if match:
+        n, unit = int(match.group(1)), match.group(2)
+        delta = {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}
+        return datetime.now(UTC) - delta[unit]
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: use e.g. 7d, 12h, 30m or 2026-11-01") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+@click.group()
+@click.option("-c", "--config", "config_path", envvar="MAILROUTE_CONFIG",
+              default="config.toml", show_default=True, help=CONFIG_HELP)
+@click.version_option(__version__, prog_name="mailroute")
+@click.pass_context
+def main(ctx: click.Context, config_path: str) -> None:
+    """mailroute: triage shared mailboxes with a classifier, rules and an audit trail."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = config_path
+
+
+# -- run -------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--once", is_flag=True, help="Process what the mailboxes hold now, then exit.")
+@click.pass_context
+def run(ctx: click.Context, once: bool) -> None:
+    """Run the daemon: watch every mailbox, route each new message, record every decision.
+
+    Stops cleanly on Ctrl-C or SIGTERM; SIGHUP reloads the rules.
+    """
+    from .daemon import Daemon, process_available
+    from .logs import setup_logging
+    from .wiring import build_app
+
+    config = _config(ctx)
+    setup_logging(config.daemon.log_format, config.daemon.log_level)
+    try:
+        app = build_app(config)
+    except RuleError as exc:
+        _fail(RuleError(["rules are invalid; fix them and start again:", *exc.problems]))
+    except MailrouteError as exc:
+        _fail(exc)
+    if once:
+        count = process_available(app)
+        app.close()
+        console.print(f"processed {count} message(s)")
+        return
+    daemon = Daemon(app)
+    daemon.install_signals()
+    daemon.run()
+
+
+# -- config ----------------------------------------------------------------------------------
+
+@main.group("config")
+def config_group() -> None:
+    """Inspect the configuration."""
+
+
+@config_group.command("check")
+@click.pass_context
+def config_check(ctx: click.Context) -> None:
+    """Validate the config file and print the effective settings (secrets never shown)."""
+    config = _config(ctx)
+    console.print_json(config.model_dump_json(exclude={"source_path"}))
+    console.print(f"[green]{ctx.obj['config']}: ok[/]")
+
+
+# -- models ----------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--models", "models_dir", type=click.Path(path_type=Path),
+              help="Where to save (default: classifier.models_dir from the config).")
+@click.option("--activate/--no-activate", default=True, show_default=True,
+              help="Make the new model the current one.")
+@click.option("--if-missing", is_flag=True, help="Do nothing when a current model exists.")
+@click.pass_context
+def train(ctx: click.Context, src: Path, models_dir: Path | None, activate: bool,
+          if_missing: bool) -> None:
+    """Train a classifier from SRC: a folder per label of .eml files, or a Maildir++ tree."""
+    from .adapters.corpus import load_labelled
+    from .adapters.model_files import current_version, data_hash, save_model
+    from .core.classify import train as train_model
+    from .core.parse import parse
+
+    if models_dir is None:
+        models_dir = _config(ctx).classifier.models_dir
+    if if_missing and current_version(models_dir):
+        console.print(f"model {current_version(models_dir)} already in {models_dir}")
+        return
+    try:
+        items = load_labelled(src)
+    except MailrouteError as exc:
+        _fail(exc)
+    with console.status(f"parsing {len(items)} messages"):
+        messages = [parse(raw) for _, raw in items]
+    labels = [label for label, _ in items]
+    with console.status("training (held-out split, then the final fit)"):
+        pipeline, report = train_model(messages, labels)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    target = save_model(
+        pipeline, report, models_dir, make_current=activate,
+        dataset_hash=data_hash([(label, raw.data) for label, raw in items]), source=str(src),
+    )
+    table = Table(title=f"model {target.name}")
+    table.add_column("label")
+    table.add_column("messages", justify="right")
+    for label, n in sorted(Counter(labels).items()):
+        table.add_row(label, str(n))
+    console.print(table)
+    console.print(
+        f"held-out accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f} "
+        f"({report.n_test} of {len(labels)} messages held out); saved to {target}"
+    )
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def classify(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
+    """Print label, confidence and the top alternatives for each .eml FILE."""
+    from .adapters.model_files import load_model
+    from .core.message import RawMail
+    from .core.parse import parse
+
+    config = _config(ctx)
+    try:
+        model, _ = load_model(config.classifier.models_dir)
+    except MailrouteError as exc:
+        _fail(exc)
+    out = []
+    for path in files:
+        msg = parse(RawMail("cli", "file", str(path), path.read_bytes()))
+        result = model.classify(msg)
+        out.append({"file": str(path), "label": result.label, "confidence": result.confidence,
+                    "alternatives": [list(a) for a in result.alternatives],
+                    "model_version": result.model_version})
+    if fmt == "json":
+        click.echo(json.dumps(out, indent=2))
+        return
+    table = Table()
+    for col in ("file", "label", "confidence", "alternatives"):
+        table.add_column(col)
+    for row in out:
+        alts = ", ".join(f"{lbl} {p:.2f}" for lbl, p in row["alternatives"])
+        table.add_row(row["file"], row["label"], f"{row['confidence']:.3f}", alts)
+    console.print(table)
+
+
+@main.group("models")
+def models_group() -> None:
+    """List model versions and choose the one in use."""
+
+
+@models_group.command("list")
+@click.pass_context
+def models_list(ctx: click.Context) -> None:
+    """List every model version with its metrics; * marks the current one."""
+    from .adapters.model_files import current_version, list_versions
+
+    models_dir = _config(ctx).classifier.models_dir
+    current = current_version(models_dir)
+    table = Table()
+    for col in ("", "version", "created", "messages", "accuracy", "macro-F1", "labels"):
+        table.add_column(col)
+    for meta in list_versions(models_dir):
+        m = meta.get("metrics", {})
+        table.add_row("*" if meta["version"] == current else "", meta["version"],
+                      meta.get("created", ""), str(meta.get("n_total", "")),
+                      f"{m.get('accuracy', 0):.3f}", f"{m.get('macro_f1', 0):.3f}",
+                      ", ".join(meta.get("labels", [])))
+    console.print(table)
+
+
+@models_group.command("use")
+@click.argument("version")
+@click.pass_context
+def models_use(ctx: click.Context, version: str) -> None:
+    """Make VERSION the current model (a running daemon picks it up without restart)."""
+    from .adapters.model_files import set_current
+
+    try:
+        set_current(_config(ctx).classifier.models_dir, version)
+    except MailrouteError as exc:
+        _fail(exc)
+    console.print(f"current model: {version}")
+
+
+# -- rules -----------------------------------------------------------------------------------
+
+@main.group("rules")
+def rules_group() -> None:
+    """Check rule files and try them on a message."""
+
+
+@rules_group.command("check")
+@click.option("--dir", "rules_dir", type=click.Path(path_type=Path),
+              help="Rules folder (default: rules.dir from the config).")
+@click.pass_context
+def rules_check(ctx: click.Context, rules_dir: Path | None) -> None:
+    """Validate every rule file; report each error with file, rule and key."""
+    from .adapters.rule_files import load_rules
+
+    rules_dir = rules_dir or _config(ctx).rules.dir
+    try:
+        rules = load_rules(rules_dir)
+    except RuleError as exc:
+        for problem in exc.problems:
+            err_console.print(f"[red]✗[/] {problem}", highlight=False)
+        sys.exit(1)
+    files = sorted({r.source for r in rules})
+    console.print(f"[green]✓[/] {len(rules)} rules in {len(files)} file(s) are valid")
+
+
+@rules_group.command("test")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--mailbox", default="test", show_default=True, help="Mailbox name to assume.")
+@click.pass_context
+def rules_test(ctx: click.Context, file: Path, mailbox: str) -> None:
+    """Show, without acting, how FILE would be classified and routed, rule by rule."""
+    from .adapters.model_files import load_model
+    from .adapters.rule_files import load_rules
+    from .core.decide import Policy, decide
+    from .core.message import RawMail
+    from .core.parse import parse
+
+    config = _config(ctx)
+    try:
+        rules = load_rules(config.rules.dir)
+    except RuleError as exc:
+        _fail(exc)
+    msg = parse(RawMail(mailbox, "INBOX", file.name, file.read_bytes()))
+    error, classification, thresholds = "", None, {}
+    try:
+        model, meta = load_model(config.classifier.models_dir)
+        classification = model.classify(msg)
+        thresholds = meta.get("thresholds", {})
+    except MailrouteError as exc:
+        error = str(exc)
+    policy = Policy(config.classifier.threshold,
+                    {**thresholds, **config.classifier.label_thresholds}, config.exceptions.folder)
+    decision = decide(msg, classification, rules, policy, classify_error=error)
+    console.print(f"[bold]{msg.subject or '(no subject)'}[/] from {msg.from_ or '-'}")
+    if msg.defects:
+        console.print(f"defects: {'; '.join(msg.defects[:5])}", highlight=False)
+    if classification:
+        alts = ", ".join(f"{lbl} {p:.2f}" for lbl, p in classification.alternatives)
+        console.print(f"classification: [bold]{classification.label}[/] "
+                      f"{classification.confidence:.3f} (threshold "
+                      f"{policy.threshold_for(classification.label):.2f}; then {alts})")
+    else:
+        console.print(f"classification: none ({error})")
+    for trace in decision.trace:
+        mark = "[green]✓ match[/]" if trace.matched else "[dim]✗ no match[/]"
+        console.print(f"  {mark} {trace.rule}")
+        for check in trace.checks:
+            sign = "✓" if check.ok else "✗"
+            console.print(f"      {sign} {check.condition}: {check.detail}", highlight=False)
+    console.print(f"decision: {decision.outcome} by {decision.tier}"
+                  f"{' rule ' + decision.rule if decision.rule else ''}")
+    console.print(f"reason: {decision.reason}", highlight=False)
+    for action in decision.actions:
+        target = policy.exceptions_folder if action.kind == "exceptions" else ""
+        console.print(f"  would {action.describe()}" + (f" → {target}" if target else ""),
+                      highlight=False)
+
+
+# -- audit and replay ------------------------------------------------------------------------
+
+def _open_store(ctx: click.Context):
+    from .adapters.store import Store
+
+    config = _config(ctx)
+    if not config.store.path.exists():
+        _fail(MailrouteError(f"{config.store.path}: no store yet (run the daemon first)"))
+    return config, Store(config.store.path)
+
+
+def _actions_text(actions: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{a['kind']} {a['target'] or ''}".strip() + f" [{a['state']}]"
+                     if a["kind"] != "exceptions" else f"exceptions [{a['state']}]"
+                     for a in actions)
+
+
+@main.command()
+@click.option("--mailbox", help="Only this mailbox.")
+@click.option("--label", help="Only this category.")
+@click.option("--status", type=click.Choice(["done", "exception", "failed", "pending", "error"]))
+@click.option("--since", help="Only messages first seen since (7d, 12h, 2026-11-01).")
+@click.option("--limit", default=50, show_default=True, help="At most this many rows.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+@click.pass_context
+def audit(ctx: click.Context, mailbox: str | None, label: str | None, status: str | None,
+          since: str | None, limit: int, fmt: str) -> None:
+    """List recent decisions: what came in, what was decided, by which rule, and why."""
+    _, store = _open_store(ctx)
+    rows = store.decisions(mailbox=mailbox, label=label, status=status,
+                           since=parse_since(since), limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    table = Table()
+    for col in ("seen", "mailbox", "subject", "label", "conf", "tier", "rule", "status",
+                "actions"):
+        table.add_column(col, overflow="fold")
+    for row in rows:
+        conf = f"{row['confidence']:.2f}" if row["confidence"] is not None else "-"
+        table.add_row((row["first_seen_at"] or "")[:19], row["mailbox"],
+                      (row["subject"] or "")[:60], row["label"] or "-", conf, row["tier"] or "-",
+                      row["rule"] or "-", row["status"], _actions_text(row["actions"]))
+    console.print(table)
+
+
+@main.command()
+@click.option("--mailbox", help="Only this mailbox.")
+@click.option("--label", help="Only messages recorded with this category.")
+@click.option("--since", help="Only messages first seen since (7d, 12h, 2026-11-01).")
+@click.option("--limit", default=0, help="At most this many messages (0: all).")
+@click.option("--reclassify", is_flag=True, help="Classify again with the current model.")
+@click.option("--show", default=20, show_default=True, help="List this many changed messages.")
+@click.pass_context
+def replay(ctx: click.Context, mailbox: str | None, label: str | None, since: str | None,
+           limit: int, reclassify: bool, show: int) -> None:
+    """Run the current rules over stored messages, without acting, and show what changes."""
+    from .adapters.codec import decode_message
+    from .adapters.model_files import load_model
+    from .adapters.rule_files import load_rules
+    from .core.classify import Classification
+    from .core.decide import Policy, decide
+
+    config, store = _open_store(ctx)
+    try:
+        rules = load_rules(config.rules.dir)
+    except RuleError as exc:
+        _fail(exc)
+    model = None
+    if reclassify:
+        try:
+            model, _ = load_model(config.classifier.models_dir)
+        except MailrouteError as exc:
+            _fail(exc)
+    policy = Policy(config.classifier.threshold, dict(config.classifier.label_thresholds),
+                    config.exceptions.folder)
+    rows = store.decisions(mailbox=mailbox, label=label, since=parse_since(since),
+                           limit=limit or None, with_message=True)
+    per_rule: Counter[str] = Counter()
+    changed, skipped = [], 0
+    for row in rows:
+        if not row.get("message"):
+            skipped += 1
+            continue
+        msg = decode_message(row["message"])
+        if model is not None:
+            cls = model.classify(msg)
+        elif row["label"] is not None:
+            cls = Classification(row["label"], row["confidence"], (), row["model_version"] or "",
+                                 "llm" if row["tier"] == "llm" else "classifier")
+        else:
+            cls = None
+        decision = decide(msg, cls, rules, policy, classify_error="not classified at the time")
+        per_rule[decision.rule or "(exceptions route)"] += 1
+        before = [a["kind"] + " " + (a["target"] or "") for a in row["actions"]
+                  if a["kind"] != "exceptions"] + (["exceptions"] if any(
+                      a["kind"] == "exceptions" for a in row["actions"]) else [])
+        after = [a.kind + " " + a.target for a in decision.actions if a.kind != "exceptions"] + (
+            ["exceptions"] if decision.exception else [])
+        if sorted(before) != sorted(after) or (row["rule"] or "") != decision.rule:
+            changed.append((row, decision, before, after))
+    table = Table(title=f"{len(rows) - skipped} messages replayed; rule catches")
+    table.add_column("rule")
+    table.add_column("messages", justify="right")
+    for rule, n in per_rule.most_common():
+        table.add_row(rule, str(n))
+    console.print(table)
+    console.print(f"{len(changed)} message(s) would now be handled differently"
+                  + (f"; {skipped} without stored text skipped" if skipped else ""))
+    if changed and show:
+        diff = Table()
+        for col in ("id", "subject", "was", "now"):
+            diff.add_column(col, overflow="fold")
+        for row, decision, before, after in changed[:show]:
+            diff.add_row(str(row["id"]), (row["subject"] or "")[:50],
+                         f"{row['rule'] or '-'}: {', '.join(before)}",
+                         f"{decision.rule or '-'}: {', '.join(after)}")
+        console.print(diff)
+
+
+# -- seeding ---------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("sources", nargs=-1, required=True,
+                type=click.Path(exists=True, path_type=Path))
+@click.option("--mailbox", help="Maildir mailbox to fill (default: the first Maildir one).")
+@click.option("--limit", default=0, help="Deliver at most this many messages (0: all).")
+@click.pass_context
+def seed(ctx: click.Context, sources: tuple[Path, ...], mailbox: str | None, limit: int) -> None:
+    """Deliver .eml files (or folders of them) into a Maildir mailbox's inbox, for trying out."""
+    from .adapters.sources.maildir import deliver
+    from .config.sources import MaildirMailbox
+
+    config = _config(ctx)
+    boxes = [m for m in config.mailboxes if isinstance(m, MaildirMailbox)
+             and (mailbox is None or m.name == mailbox)]
+    if not boxes:
+        _fail(ConfigError(f"{ctx.obj['config']}: no Maildir mailbox"
+                          + (f" named {mailbox!r}" if mailbox else "")))
+    files: list[Path] = []
+    for src in sources:
+        files.extend(sorted(src.rglob("*.eml")) if src.is_dir() else [src])
+    if limit:
+        files = files[:limit]
+    for path in files:
+        deliver(boxes[0].path, path.read_bytes())
+    console.print(f"delivered {len(files)} message(s) to {boxes[0].path}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

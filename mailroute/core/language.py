@@ -1,0 +1,34 @@
+"""A cheap language hint from stop-word counts: good enough to choose a reply template."""
+
+from __future__ import annotations
+
+import re
+
+_STOPWORDS: dict[str, frozenset[str]] = {
+    "nl": frozenset(
+        ["de", "het", "een", "en", "van", "ik", "je", "is", "dat", "op", "te", "zijn", "niet", "met", "voor", "aan", "er", "maar", "om", "ook", "als", "bij", "nog", "wij", "u", "uw", "graag", "wilt", "hierbij", "bedankt", "groet", "vriendelijke", "mijn", "onze", "heb", "kunt"]
+    ),
+    "en": frozenset(
+        ["the", "a", "and", "of", "to", "is", "in", "that", "it", "for", "on", "with", "as", "you", "are", "be", "this", "have", "we", "your", "our", "please", "thank", "regards", "would", "could", "my", "i", "will", "from"]
+    ),
+    "de": frozenset(
+        ["der", "die", "das", "und", "ist", "nicht", "mit", "sie", "ich", "zu", "den", "von", "ein", "eine", "auf", "für", "ihre", "wir", "bitte", "danke", "grüßen", "freundlichen"]
+    ),
+    "fr": frozenset(
+        ["le", "la", "les", "et", "de", "des", "un", "une", "est", "pas", "pour", "que", "vous", "nous", "avec", "sur", "merci", "bonjour", "cordialement", "votre"]
+    ),
+}
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def detect_language(text: str, *, max_chars: int = 4000) -> str:
+    """Return an ISO 639-1 hint (``nl``, ``en``, ``de``, ``fr``) or ``""`` when unsure."""
+    words = _WORD.findall(text[:max_chars].lower())
+    if not words:
+        return ""
+    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
+    best = max(scores, key=lambda lang: scores[lang])
+    ranked = sorted(scores.values(), reverse=True)
+    if ranked[0] < 2 or ranked[0] == ranked[1]:
+        return ""
+    return best

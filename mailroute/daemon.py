@@ -1,0 +1,132 @@
+"""The long-running loop: one watcher thread per mailbox, signals, reloads, clean stop."""
+
+from __future__ import annotations
+
+import logging
+import random
+import signal
+import threading
+
+from .adapters.http import MetricsServer
+from .adapters.sources.base import Source
+from .errors import AuthError
+from .wiring import App, policy_from
+
+log = logging.getLogger("mailroute.daemon")
+
+RECONNECT_MIN = 1.0
+RECONNECT_MAX = 300.0
+AUTH_RETRY = 300.0
+
+
+class Daemon:
+    """Watches every configured mailbox until ``stop`` is set (SIGTERM, SIGINT)."""
+
+    def __init__(self, app: App, stop: threading.Event | None = None):
+        self.app = app
+        self.stop = stop or threading.Event()
+        self._reload = threading.Event()
+        self.server: MetricsServer | None = None
+
+    # -- lifecycle -----------------------------------------------------------------------
+
+    def install_signals(self) -> None:
+        signal.signal(signal.SIGTERM, lambda *_: self.stop.set())
+        signal.signal(signal.SIGINT, lambda *_: self.stop.set())
+        signal.signal(signal.SIGHUP, lambda *_: self._reload.set())
+
+    def start_metrics(self) -> None:
+        cfg = self.app.config.metrics
+        if cfg.enabled:
+            self.server = MetricsServer(cfg.host, cfg.port, self.app.registry,
+                                        self.app.readiness).start()
+            host, port = self.server.address
+            log.info("metrics listening", extra={"fields": {"url": f"http://{host}:{port}/metrics"}})
+
+    def run(self) -> None:
+        """Run until stopped. Each mailbox has its own thread: one stuck server stalls no other."""
+        self.start_metrics()
+        threads = [
+            threading.Thread(target=self._watch, args=(s,), name=f"watch-{s.name}", daemon=True)
+            for s in self.app.sources
+        ]
+        log.info("mailroute started", extra={"fields": {
+            "mailboxes": ",".join(s.name for s in self.app.sources) or "-",
+            "rules": len(self.app.rules.current()),
+            "model": self.app.model().version if self.app.model() else "none",
+        }})
+        for thread in threads:
+            thread.start()
+        interval = max(0.2, self.app.config.rules.reload_interval_seconds or 2.0)
+        while not self.stop.is_set():
+            if self._reload.wait(interval):
+                self._reload.clear()
+                self.app.rules.maybe_reload(force=True)
+            else:
+                self.reload_if_changed()
+        log.info("stopping: finishing the message in hand")
+        for thread in threads:
+            thread.join(timeout=30)
+        if self.server:
+            self.server.stop()
+        self.app.close()
+        log.info("mailroute stopped")
+
+    def reload_if_changed(self) -> None:
+        if self.app.config.rules.reload_interval_seconds:
+            self.app.rules.maybe_reload()
+        if self.app.model.maybe_reload():
+            self.app.pipeline.policy = policy_from(self.app.config, self.app.model)
+
+    # -- one mailbox ---------------------------------------------------------------------
+
+    def run_once(self, source: Source) -> int:
+        """Connect if needed, then process everything the source has now. Returns the count."""
+        if not self.app.connected.get(source.name):
+            source.connect()
+            self.app.connected[source.name] = True
+            self.app.pipeline.reconcile(source)
+        count = 0
+        for raw in source.fetch():
+            self.app.pipeline.process(raw, source)
+            count += 1
+            if self.stop.is_set():
+                break
+        self.app.metrics.polled(source.name)
+        return count
+
+    def _watch(self, source: Source) -> None:
+        delay = RECONNECT_MIN
+        while not self.stop.is_set():
+            try:
+                self.run_once(source)
+                delay = RECONNECT_MIN
+                source.wait(self.stop)
+            except AuthError as exc:
+                self._down(source, "authentication failed", exc)
+                self.stop.wait(AUTH_RETRY)
+            except Exception as exc:
+                self._down(source, "mailbox error", exc)
+                self.stop.wait(delay * (0.5 + random.random()))
+                delay = min(RECONNECT_MAX, delay * 2)
+
+    def _down(self, source: Source, what: str, exc: Exception) -> None:
+        self.app.connected[source.name] = False
+        self.app.metrics.source_down(source.name)
+        self.app.metrics.errors.labels(source.name, "source").inc()
+        log.error(what, extra={"fields": {"mailbox": source.name, "error": str(exc)}})
+        try:
+            source.close()
+        except Exception:
+            pass
+
+
+def process_available(app: App) -> int:
+    """Process what every mailbox holds right now, once (``mailroute run --once``, tests)."""
+    daemon = Daemon(app)
+    total = 0
+    for source in app.sources:
+        total += daemon.run_once(source)
+    return total
+
+

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the system programs the test suite runs for real, only when missing.
+# Debian packages; needs root (or sudo) the first time.
+set -euo pipefail
+
+need=()
+command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  SUDO="sudo"
+fi
+echo "installing test dependencies: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${need[@]}"
