@@ -61,6 +61,14 @@ class Metrics:
             "1 when the mailbox is connected and polling, else 0.",
             ["mailbox"], registry=registry,
         )
+        self.auth_failures = Counter(
+            "mailroute_source_auth_failures_total",
+            "Times a mailbox refused our credentials.", ["mailbox"], registry=registry,
+        )
+        self.backlog = Gauge(
+            "mailroute_source_backlog_messages",
+            "Messages seen in a mailbox and not yet finished.", ["mailbox"], registry=registry,
+        )
         self.rules_loaded = Gauge(
             "mailroute_rules_loaded",
             "Number of rules in force.", registry=registry,

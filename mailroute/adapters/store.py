@@ -86,6 +86,35 @@ def _v1(db: sqlite_utils.Database) -> None:
          "updated_at": str},
         pk=("mailbox", "folder"),
     )
+    # Auto-replies sent, per mailbox and recipient: at most one per period (RFC 3834).
+    db["replies"].create(
+        {"id": int, "mailbox": str, "recipient": str, "action": int, "sent_at": str},
+        pk="id",
+    )
+    db["replies"].create_index(["mailbox", "recipient", "sent_at"])
+    # Every LLM call: purpose, model, template version, tokens, latency, outcome, hashes.
+    db["llm_calls"].create(
+        {"id": int, "message": int, "purpose": str, "model": str, "template_version": str,
+         "tokens_in": int, "tokens_out": int, "latency_seconds": float, "outcome": str,
+         "prompt_sha256": str, "response_sha256": str, "prompt": str, "response": str,
+         "cost": float, "cached": int, "created_at": str},
+        pk="id",
+    )
+    db["llm_calls"].create_index(["message"])
+    db["llm_calls"].create_index(["created_at"])
+    # Fields extracted from a message (LLM tier), each with its validation status.
+    db["fields"].create(
+        {"message": int, "schema": str, "name": str, "value": str, "status": str,
+         "detail": str},
+        pk=("message", "schema", "name"),
+    )
+    # Human corrections: a person filed a routed message under another category.
+    db["corrections"].create(
+        {"id": int, "message": int, "predicted": str, "corrected": str, "source": str,
+         "who": str, "created_at": str},
+        pk="id",
+    )
+    db["corrections"].create_index(["message"])
 
 
 MIGRATIONS = [_v1]
@@ -134,9 +163,12 @@ class Store:
                         self.db.execute(f"PRAGMA user_version = {version}")
 
     @contextmanager
-    def _tx(self) -> Iterator[sqlite_utils.Database]:
+    def transaction(self) -> Iterator[sqlite_utils.Database]:
+        """Serialise with every other writer and commit (or roll back) as one unit."""
         with self._lock, self.db.conn:
             yield self.db
+
+    _tx = transaction
 
     def close(self) -> None:
         with self._lock:
@@ -151,6 +183,16 @@ class Store:
             return False
 
     # -- claiming ------------------------------------------------------------------------
+
+    def find_handled(self, mailbox: str, message_id: str, content_hash: str) -> dict | None:
+        """A finished message with the same Message-ID and content, e.g. after UIDVALIDITY
+        changed and every UID is new: the caller must not act on it again."""
+        rows = list(self.db.query(
+            "SELECT * FROM messages WHERE mailbox=? AND message_id=? AND content_hash=? "
+            "AND status IN ('done','exception','error') ORDER BY id DESC LIMIT 1",
+            [mailbox, message_id, content_hash],
+        ))
+        return rows[0] if rows else None
 
     def status(self, mailbox: str, folder: str, source_id: str) -> str | None:
         row = self.db.execute(
