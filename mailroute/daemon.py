@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import random
 import signal
@@ -115,10 +116,8 @@ class Daemon:
         self.app.metrics.source_down(source.name)
         self.app.metrics.errors.labels(source.name, "source").inc()
         log.error(what, extra={"fields": {"mailbox": source.name, "error": str(exc)}})
-        try:
+        with contextlib.suppress(Exception):
             source.close()
-        except Exception:
-            pass
 
 
 def process_available(app: App) -> int:

@@ -169,7 +169,8 @@ class Pipeline:
         """Retry later with back-off; after ``max_attempts`` hand it to a human."""
         now = self.clock()
         if claim.attempts < self.max_attempts:
-            self.store.fail(claim.pk, error, retry_time(now, self.retry_backoff, claim.attempts), now)
+            retry_at = retry_time(now, self.retry_backoff, claim.attempts)
+            self.store.fail(claim.pk, error, retry_at, now)
             return Outcome("failed", claim.pk, message, classification, decision, error)
         reason = f"gave up after {claim.attempts} attempts: {error}"
         action = Action("exceptions", target=reason)
@@ -178,7 +179,8 @@ class Pipeline:
             result = source.apply(raw, action)
         except Exception as exc:
             self.store.set_action(action_id, "failed", error=str(exc))
-            self.store.finish(claim.pk, "error", now, error=f"{reason}; exceptions route failed: {exc}")
+            failure = f"{reason}; exceptions route failed: {exc}"
+            self.store.finish(claim.pk, "error", now, error=failure)
             self.metrics.messages.labels(raw.mailbox, "", "rule", "error").inc()
             return Outcome("error", claim.pk, message, classification, decision, reason)
         self.store.set_action(action_id, "done", result=result)

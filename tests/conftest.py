@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import time
 from collections.abc import Callable
@@ -88,10 +89,8 @@ def make_app(project: Path) -> Callable[..., App]:
 
     yield build
     for app in apps:
-        try:
+        with contextlib.suppress(Exception):
             app.close()
-        except Exception:
-            pass
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 10.0, interval: float = 0.02):

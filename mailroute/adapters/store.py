@@ -420,7 +420,9 @@ class Store:
             for row in self.db.query("SELECT status, COUNT(*) AS n FROM messages GROUP BY status")
         }
 
-    def enqueue_send(self, action_id: int, pk: int, raw: bytes, now: datetime | None = None) -> None:
+    def enqueue_send(
+        self, action_id: int, pk: int, raw: bytes, now: datetime | None = None
+    ) -> None:
         """Queue a send action with a copy of the original bytes, for a sender to deliver.
 
         The copy makes the send independent of the mailbox: the message can be moved on

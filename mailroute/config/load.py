@@ -61,7 +61,9 @@ def _absolute(config: Config, base: Path) -> Config:
     return config.model_copy(update=updates)
 
 
-def parse_config(data: dict[str, Any], source: str = "config.toml", base: Path | None = None) -> Config:
+def parse_config(
+    data: dict[str, Any], source: str = "config.toml", base: Path | None = None
+) -> Config:
     """Validate an already-parsed TOML table. ``source`` names the file in errors."""
     inline = _inline_secrets(data)
     if inline:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import re
 
 _STOPWORDS: dict[str, frozenset[str]] = {
-    "nl": frozenset(
-        ["de", "het", "een", "en", "van", "ik", "je", "is", "dat", "op", "te", "zijn", "niet", "met", "voor", "aan", "er", "maar", "om", "ook", "als", "bij", "nog", "wij", "u", "uw", "graag", "wilt", "hierbij", "bedankt", "groet", "vriendelijke", "mijn", "onze", "heb", "kunt"]
-    ),
-    "en": frozenset(
-        ["the", "a", "and", "of", "to", "is", "in", "that", "it", "for", "on", "with", "as", "you", "are", "be", "this", "have", "we", "your", "our", "please", "thank", "regards", "would", "could", "my", "i", "will", "from"]
-    ),
-    "de": frozenset(
-        ["der", "die", "das", "und", "ist", "nicht", "mit", "sie", "ich", "zu", "den", "von", "ein", "eine", "auf", "für", "ihre", "wir", "bitte", "danke", "grüßen", "freundlichen"]
-    ),
-    "fr": frozenset(
-        ["le", "la", "les", "et", "de", "des", "un", "une", "est", "pas", "pour", "que", "vous", "nous", "avec", "sur", "merci", "bonjour", "cordialement", "votre"]
-    ),
+    lang: frozenset(words.split())
+    for lang, words in {
+        "nl": "de het een en van ik je is dat op te zijn niet met voor aan er maar om ook als "
+        "bij nog wij u uw graag wilt hierbij bedankt groet vriendelijke mijn onze heb kunt",
+        "en": "the a and of to is in that it for on with as you are be this have we your our "
+        "please thank regards would could my i will from",
+        "de": "der die das und ist nicht mit sie ich zu den von ein eine auf für ihre wir "
+        "bitte danke grüßen freundlichen",
+        "fr": "le la les et de des un une est pas pour que vous nous avec sur merci bonjour "
+        "cordialement votre",
+    }.items()
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 

@@ -252,7 +252,8 @@ def _compile_action(raw: Mapping[str, Any], rule: str, where: str) -> Action:
     extra = set(raw) - {kind}
     allowed = {"forward": {"mode"}}.get(kind, set())
     if extra - allowed:
-        raise ValueError(f"{where}: unknown key(s) for {kind}: {', '.join(sorted(extra - allowed))}")
+        unknown = ", ".join(sorted(extra - allowed))
+        raise ValueError(f"{where}: unknown key(s) for {kind}: {unknown}")
     value = raw[kind]
     if kind == "forward":
         to = _as_list(value) if isinstance(value, str | list) else None
@@ -260,7 +261,9 @@ def _compile_action(raw: Mapping[str, Any], rule: str, where: str) -> Action:
             raise ValueError(f"{where}: forward needs one or more e-mail addresses, got {value!r}")
         mode = raw.get("mode", "attachment")
         if mode not in ("attachment", "inline"):
-            raise ValueError(f"{where}: forward.mode must be 'attachment' or 'inline', not {mode!r}")
+            raise ValueError(
+                f"{where}: forward.mode must be 'attachment' or 'inline', not {mode!r}"
+            )
         return Action("forward", to=tuple(a.lower() for a in to), mode=mode, rule=rule)
     if kind == "exceptions":
         if value is True:
