@@ -12,19 +12,21 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
 from .errors import ConfigError, MailrouteError, RuleError
 
-console = Console()
-err_console = Console(stderr=True)
+# Piped output (CI, logs, grep) is not wrapped at 80 columns: paths and reasons stay whole.
+console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+err_console = Console(stderr=True, soft_wrap=True)
 
 CONFIG_HELP = "Config file (default: config.toml, or $MAILROUTE_CONFIG)."
 
 
 def _fail(exc: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {exc}", highlight=False)
+    err_console.print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False)
     sys.exit(2)
 
 
@@ -255,7 +257,7 @@ def rules_check(ctx: click.Context, rules_dir: Path | None) -> None:
         rules = load_rules(rules_dir)
     except RuleError as exc:
         for problem in exc.problems:
-            err_console.print(f"[red]✗[/] {problem}", highlight=False)
+            err_console.print(f"[red]✗[/] {escape(problem)}", highlight=False)
         sys.exit(1)
     files = sorted({r.source for r in rules})
     console.print(f"[green]✓[/] {len(rules)} rules in {len(files)} file(s) are valid")
@@ -326,9 +328,11 @@ def _open_store(ctx: click.Context):
 
 
 def _actions_text(actions: list[dict[str, Any]]) -> str:
-    return ", ".join(f"{a['kind']} {a['target'] or ''}".strip() + f" [{a['state']}]"
-                     if a["kind"] != "exceptions" else f"exceptions [{a['state']}]"
-                     for a in actions)
+    return escape(", ".join(
+        f"{a['kind']} {a['target'] or ''}".strip() + f" [{a['state']}]"
+        if a["kind"] != "exceptions" else f"exceptions [{a['state']}]"
+        for a in actions
+    ))
 
 
 @main.command()

@@ -88,8 +88,9 @@ def _date(value: object, header: str) -> datetime | None:
 
 
 def _body(text_plain: list[str], text_html: list[str]) -> str:
-    if text_plain:
-        body = "\n\n".join(part.strip() for part in text_plain if part and part.strip())
+    plain = [part.strip() for part in text_plain if part and part.strip()]
+    if plain:
+        body = "\n\n".join(plain)
     else:
         body = "\n\n".join(html_to_text(part) for part in text_html if part)
     return body.replace("\x00", "")[:MAX_BODY_CHARS]

@@ -288,6 +288,8 @@ def _format_validation(exc: ValidationError, where: str) -> list[str]:
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
         problems.append(f"{where}: {loc}: {msg}" if loc else f"{where}: {msg}")
     return problems
 
