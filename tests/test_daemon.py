@@ -57,7 +57,8 @@ def test_daemon_picks_up_new_mail_and_exposes_metrics(make_app, project: Path):
                         in get(f"http://{host}:{port}/metrics")[1], 15)
         assert len(app.rules.current()) == 7
         # a valid edit takes effect without a restart
-        (project / "rules" / "50-bad.toml").write_text(
+        (project / "rules" / "50-bad.toml").unlink()
+        (project / "rules" / "05-spoed.toml").write_text(
             "[[rule]]\nname='spoed'\nwhen={ subject='SPOED' }\nactions=[{ move='Urgent' }]\n")
         assert wait_for(lambda: len(app.rules.current()) == 8, 15)
         deliver(root, make_mail(subject="SPOED: graag terugbellen", body="Bel me terug."))

@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from ..errors import ConfigError
 from .schema import Config
@@ -43,22 +43,23 @@ def _inline_secrets(data: Any, path: str = "") -> list[str]:
 
 
 
-def _absolute(config: Config, base: Path) -> Config:
-    def fix(path: Path) -> Path:
-        return path if path.is_absolute() else (base / path)
-
-    updates = {
-        "store": config.store.model_copy(update={"path": fix(config.store.path)}),
-        "classifier": config.classifier.model_copy(
-            update={"models_dir": fix(config.classifier.models_dir)}
-        ),
-        "rules": config.rules.model_copy(update={"dir": fix(config.rules.dir)}),
-        "mailboxes": [
-            m.model_copy(update={"path": fix(m.path)}) if hasattr(m, "path") else m
-            for m in config.mailboxes
-        ],
-    }
-    return config.model_copy(update=updates)
+def _absolute(model: Any, base: Path) -> Any:
+    """Every relative path in the config, at any depth, made relative to the file's folder."""
+    if isinstance(model, Path):
+        return model if model.is_absolute() else base / model
+    if isinstance(model, list):
+        return [_absolute(item, base) for item in model]
+    if isinstance(model, dict):
+        return {key: _absolute(value, base) for key, value in model.items()}
+    if isinstance(model, BaseModel):
+        updates = {}
+        for name in type(model).model_fields:
+            value = getattr(model, name)
+            fixed = _absolute(value, base)
+            if fixed is not value:
+                updates[name] = fixed
+        return model.model_copy(update=updates) if updates else model
+    return model
 
 
 def parse_config(
