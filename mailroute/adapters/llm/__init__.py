@@ -1,0 +1,1 @@
+"""The LLM tier's adapters: client, budget, cache, circuit breaker, metrics, extraction."""
