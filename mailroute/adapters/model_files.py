@@ -27,6 +27,7 @@ MODEL_FILE = "model.skops"
 META_FILE = "metadata.json"
 CURRENT = "current"
 _TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "collections.")
+_TOP_LEVEL = ("thresholds", "thresholds_by_target", "target_precision")
 
 
 def data_hash(items: list[tuple[str, bytes]]) -> str:
@@ -47,16 +48,21 @@ def save_model(
     target = Path(models_dir) / version
     target.mkdir(parents=True, exist_ok=False)
     sio.dump(pipeline, target / MODEL_FILE)
+    figures = dict(report.extra)
+    # thresholds live at the top level: ModelHolder and thresholds_for read them there
+    kept = {key: figures.pop(key) for key in _TOP_LEVEL if key in figures}
     metadata = {
         "version": version,
         "created": created.isoformat(timespec="seconds"),
         "labels": list(report.labels),
         "n_train": report.n_train,
         "n_test": report.n_test,
-        "n_total": report.n_train + report.n_test,
+        # n_test messages were predicted out-of-fold from within the n_train ones
+        "n_total": report.n_train,
         "data_hash": dataset_hash,
         "source": source,
-        "metrics": {"accuracy": report.accuracy, "macro_f1": report.macro_f1, **report.extra},
+        "metrics": {"accuracy": report.accuracy, "macro_f1": report.macro_f1, **figures},
+        **kept,
         "model_sha256": hashlib.sha256((target / MODEL_FILE).read_bytes()).hexdigest(),
         "versions": {
             "python": platform.python_version(), "scikit-learn": sklearn.__version__,
@@ -68,6 +74,35 @@ def save_model(
     if make_current:
         set_current(models_dir, version)
     return target
+
+
+def thresholds_for(
+    metadata: dict[str, Any], target: float | None,
+    label_targets: dict[str, float] | None = None,
+) -> dict[str, float]:
+    """Per-label thresholds that reached the precision target(s) in cross-validation.
+
+    ``target`` is the global target (None: the thresholds the model was saved with, if any);
+    ``label_targets`` overrides it per label. A target the model has no thresholds for uses
+    the strictest stored one at or above it; none at or above it means 1.0 (the label is
+    never routed without a human), as does a label the model could not make precise enough.
+    """
+    stored: dict[str, dict[str, float]] = metadata.get("thresholds_by_target") or {}
+    if target is None and not label_targets:
+        return dict(metadata.get("thresholds") or {})
+    labels = list(metadata.get("labels") or [])
+
+    def table(wanted: float) -> dict[str, float]:
+        keys = sorted(float(k) for k in stored if float(k) >= wanted - 1e-9)
+        return stored[f"{keys[0]:g}"] if keys else {}
+
+    out = dict(metadata.get("thresholds") or {})
+    if target is not None:
+        chosen = table(target)
+        out = {label: float(chosen.get(label, 1.0)) for label in labels}
+    for label, wanted in (label_targets or {}).items():
+        out[label] = float(table(wanted).get(label, 1.0))
+    return out
 
 
 def set_current(models_dir: Path, version: str) -> None:

@@ -1,76 +1,216 @@
-"""What the classifier sees of a message: cleaned text plus routing-signal tokens."""
+"""What the classifier sees of a message: cleaned text plus routing-signal tokens.
+
+Two text views feed the model (see :func:`document`):
+
+- *words*: the subject (twice, it is the densest part), the body with quoted history,
+  forwarded headers and the signature cut off, and ``z…`` tokens for header signal
+  (sender address and domain, lists, To/Cc mailboxes, attachment types, reply/forward);
+- *chars*: the subject only, for character n-grams that catch Dutch compounds and typos
+  ("schadeclaim", "schade-melding") at little cost.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .message import Message
 
-WORD_BODY_CHARS = 5000
-CHAR_BODY_CHARS = 600
+WORD_BODY_CHARS = 3000
+# How much of the body the char n-gram view reads besides the subject (0: subject only).
+CHAR_BODY_CHARS = 0
 
 # Where quoted history starts: everything below is someone else's older text.
 _QUOTE_START = re.compile(
-    r"^(?:"
-    r"-{2,}\s*(?:Oorspronkelijk bericht|Original Message|Forwarded message|Doorgestuurd bericht)"
-    r"|Op .{4,120} schreef .{0,120}:\s*$"
-    r"|On .{4,160} wrote:\s*$"
-    r"|Van: .+\n(?:Verzonden|Datum): "
-    r"|From: .+\n(?:Sent|Date): "
+    r"^[ \t]*(?:"
+    # separators of Outlook, Thunderbird, Gmail, Apple Mail (en + nl)
+    r"-{2,}\s*(?:Oorspronkelijk bericht|Origineel bericht|Original Message|Forwarded message"
+    r"|Doorgestuurd bericht|Doorgestuurde bericht)\s*-*"
+    r"|(?:Begin forwarded message|Begin doorgestuurd bericht|Doorgestuurd bericht)\s*:"
+    # "Op ma 3 nov. 2026 om 10:12 schreef Jan <jan@x.nl>:" (may wrap onto a second line)
+    r"|Op .{4,160}?(?:schreef|heeft)[^\n]{0,160}(?:\n[^\n]{0,80})?:[ \t]*$"
+    r"|On .{4,160}?wrote[^\n]{0,80}(?:\n[^\n]{0,80})?:[ \t]*$"
+    r"|On .{4,160}\n[^\n]{0,120}wrote:[ \t]*$"
+    # Outlook's header block (optionally after a line of underscores, optionally bold *Van:*)
+    r"|_{10,}\s*$"
+    r"|\*?(?:Van|From)\s*:\*?\s.+\n\s*\*?(?:Verzonden|Datum|Sent|Date|Aan|To)\s*:"
     r")",
     re.IGNORECASE | re.MULTILINE,
 )
+# A sign-off line (alone, or followed by a short name) or a device/legal footer.
 _SIGNATURE = re.compile(
-    r"^(?:--\s*$|Met vriendelijke groet|Vriendelijke groet|Met hartelijke groet|Groet(?:en)?,"
-    r"|Kind regards|Best regards|Regards,|Sincerely)",
+    r"^[ \t]*(?:"
+    r"(?:--|__)[ \t]*$"
+    r"|(?:met\s+)?(?:vriendelijke|hartelijke|beste|vr\.?)\s+groet(?:en)?"
+    r"|mvg|m\.vr\.gr\.|groet(?:jes|en)?|(?:kind|best|warm|many thanks and)\s+regards"
+    r"|regards|sincerely(?:\s+yours)?|yours\s+(?:sincerely|faithfully)|cheers"
+    r"|met\s+collegiale\s+groet"
+    r")[ \t]*(?:[,.!][ \t]*[^\n]{0,40})?[ \t]*$"
+    r"|^[ \t]*(?:sent from my|verzonden (?:vanaf|met) mijn|verstuurd (?:vanaf|met) mijn"
+    r"|get outlook for|download outlook voor)\b"
+    r"|^[ \t]*(?:disclaimer\b|dit e-?mail(?:bericht)? is uitsluitend bestemd"
+    r"|this e-?mail (?:message )?(?:and any attachments )?is (?:intended|confidential))",
     re.IGNORECASE | re.MULTILINE,
 )
-_QUOTED_LINE = re.compile(r"^>.*$\n?", re.MULTILINE)
+_QUOTED_LINE = re.compile(r"^[ \t]*>.*$\n?", re.MULTILINE)
+_SUBJECT_PREFIX = re.compile(
+    r"^\s*(?:(?:re|aw|antw|antwoord|sv|fw|fwd|doorst|tr|wg|wg|fyi)\s*(?:\[\d+\])?\s*:\s*)+",
+    re.IGNORECASE,
+)
+_REPLY_PREFIX = re.compile(r"^\s*(?:re|aw|antw|antwoord|sv)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
+_FORWARD_PREFIX = re.compile(r"^\s*(?:fw|fwd|doorst|tr|wg)\s*(?:\[\d+\])?\s*:", re.IGNORECASE)
 _TOKEN_SAFE = re.compile(r"[^a-z0-9]+")
+# Enough own words that cutting below them keeps something to classify.
+_MIN_KEEP = 40
 
 
 def strip_quoted(body: str) -> str:
     """Cut quoted replies, forwarded history and the signature from ``body``.
 
-    When cutting would leave almost nothing (a bare forward), the original is kept.
+    When cutting would leave almost nothing (a bare forward: "FYI" above the forwarded
+    mail), the forwarded text is what carries the meaning, so the original is kept.
     """
     text = _QUOTED_LINE.sub("", body)
     match = _QUOTE_START.search(text)
-    if match and match.start() > 40:
+    if match and len(text[: match.start()].strip()) >= _MIN_KEEP:
         text = text[: match.start()]
     match = _SIGNATURE.search(text)
-    if match and match.start() > 40:
+    if match and len(text[: match.start()].strip()) >= _MIN_KEEP:
         text = text[: match.start()]
     return text.strip() or body.strip()
+
+
+def clean_subject(subject: str) -> str:
+    """The subject without reply/forward prefixes (Re:, AW:, Antw:, Fwd:, Doorst:, ...)."""
+    return _SUBJECT_PREFIX.sub("", subject).strip()
 
 
 def _token(prefix: str, value: str) -> str:
     return prefix + _TOKEN_SAFE.sub("_", value.lower()).strip("_")
 
 
+def _domain_tokens(prefix: str, domain: str) -> list[str]:
+    """The domain and its registrable parent (``mail.vandam.nl`` also gives ``vandam.nl``)."""
+    parts = domain.split(".")
+    out = [_token(prefix, domain)]
+    if len(parts) > 2:
+        out.append(_token(prefix, ".".join(parts[-2:])))
+    return out
+
+
+def _bracket_value(value: str) -> str:
+    """``Name <list.example.org>`` -> ``list.example.org``; plain values pass through."""
+    inner = value.rpartition("<")[2].partition(">")[0] if "<" in value else value
+    return inner.strip()
+
+
 def meta_tokens(msg: Message) -> list[str]:
     """Tokens carrying routing signal that plain text does not: sender, lists, attachments."""
-    tokens = []
+    tokens: list[str] = []
     if msg.from_:
-        tokens.append(_token("zfromdomain_", msg.from_.domain))
         tokens.append(_token("zfrom_", msg.from_.email))
-    for addr in msg.recipients[:5]:
-        tokens.append(_token("zto_", addr.email.partition("@")[0]))
-    list_id = msg.header("List-Id")
+        tokens.extend(_domain_tokens("zfromdomain_", msg.from_.domain))
+    for addr in msg.reply_to[:2]:
+        tokens.extend(_domain_tokens("zreplytodomain_", addr.domain))
+    for addr in msg.to[:5]:
+        tokens.append(_token("zto_", addr.email))
+        tokens.append(_token("ztobox_", addr.email.partition("@")[0]))
+    for addr in msg.cc[:5]:
+        tokens.append(_token("zcc_", addr.email))
+    header = _first_values(msg)
+    list_id = header("list-id") or header("x-mailing-list") or header("list-post")
     if list_id:
-        tokens.append(_token("zlist_", list_id.rpartition("<")[2].strip(">")))
+        tokens.append(_token("zlist_", _bracket_value(list_id).removeprefix("mailto:")))
+    sender = header("sender")
+    if sender:
+        tokens.append(_token("zsender_", _bracket_value(sender)))
+    precedence = header("precedence")
+    if precedence:
+        tokens.append(_token("zprecedence_", precedence))
+    if header("auto-submitted").lower().startswith("auto-"):
+        tokens.append("zautosubmitted")
     for att in msg.attachments[:10]:
         tokens.append(_token("zattext_", att.extension or "none"))
         tokens.append(_token("zatttype_", att.content_type))
-        tokens.append(att.filename.lower())
     tokens.append("zhasatt" if msg.attachments else "znoatt")
+    if _REPLY_PREFIX.match(msg.subject):
+        tokens.append("zisreply")
+    elif _FORWARD_PREFIX.match(msg.subject):
+        tokens.append("zisforward")
+    if msg.language:
+        tokens.append(_token("zlang_", msg.language))
+    tokens.extend(_header_tokens(msg, header))
+    tokens.append(f"zrcpt_{_bucket(len(msg.recipients), _RCPT_BUCKETS)}")
+    return tokens
+
+
+_LEN_BUCKETS = (0, 40, 200, 1000, 5000)
+_RCPT_BUCKETS = (0, 1, 3, 10)
+# Headers whose presence (not value) tells mail software, lists and bulk senders apart.
+_MAX_HEADER_NAMES = 40
+
+
+def _bucket(value: int, edges: tuple[int, ...]) -> str:
+    """The first edge ``value`` does not exceed (``le40``), or ``gt`` the last one."""
+    for edge in edges:
+        if value <= edge:
+            return f"le{edge}"
+    return f"gt{edges[-1]}"
+
+
+def _first_values(msg: Message) -> Callable[[str], str]:
+    """A lookup of each header's first value by lower-case name (one pass over the headers)."""
+    first: dict[str, str] = {}
+    for key, value in msg.headers[:200]:
+        first.setdefault(key.lower(), value)
+    return lambda name: first.get(name, "")
+
+
+def _header_tokens(msg: Message, header: Callable[[str], str]) -> list[str]:
+    """Header names present, the mailer family, Message-ID and Return-Path domains."""
+    names = {key.lower() for key, _ in msg.headers[:200]}
+    tokens = [_token("zh_", name) for name in sorted(names)[:_MAX_HEADER_NAMES]]
+    mailer = (header("x-mailer") or header("user-agent")).split()
+    if mailer:
+        tokens.append(_token("zmailer_", mailer[0][:30]))
+    msgid = msg.message_id or header("message-id")
+    if "@" in msgid:
+        tokens.append(_token("zmsgid_", msgid.rpartition("@")[2].strip("<> ")[:60]))
+    return_path = header("return-path")
+    if "@" in return_path:
+        tokens.extend(_domain_tokens("zreturn_", _bracket_value(return_path).rpartition("@")[2]))
+    content_type = header("content-type").partition(";")[0].strip()
+    if content_type:
+        tokens.append(_token("zctype_", content_type))
+    # which address the mail was delivered to, and the relays it came through (the path
+    # into a shared mailbox often tells the route: a gateway, a forwarding address)
+    delivered = [value for key, value in msg.headers[:200] if key.lower() == "delivered-to"]
+    tokens.extend(_token("zdeliveredto_", value.strip()[:80]) for value in delivered[:3])
+    received = [value for key, value in msg.headers[:200] if key.lower() == "received"]
+    for value in received[:3]:
+        tokens.extend(_token("zrelay_", host[:60]) for host in _RELAY.findall(value)[:2])
+    return tokens
+
+
+_RELAY = re.compile(r"\b(?:from|by)\s+([A-Za-z0-9.\-]+)", re.IGNORECASE)
+
+
+def _text_tokens(body: str, own: str) -> list[str]:
+    """Length of the whole body and of the writer's own text, and whether history was cut."""
+    tokens = [f"zbodylen_{_bucket(len(body.strip()), _LEN_BUCKETS)}",
+              f"zownlen_{_bucket(len(own), _LEN_BUCKETS)}"]
+    if len(own) + 20 < len(body.strip()):
+        tokens.append("zhashistory")
     return tokens
 
 
 def document(msg: Message) -> tuple[str, str]:
     """The two text views the model takes: (words, characters)."""
-    body = strip_quoted(msg.body)
-    subject = msg.subject.strip()
-    words = " ".join([subject, subject, body[:WORD_BODY_CHARS], *meta_tokens(msg)])
-    chars = f"{subject}\n{body[:CHAR_BODY_CHARS]}"
+    own = strip_quoted(msg.body[: WORD_BODY_CHARS * 4])
+    body = own[:WORD_BODY_CHARS]
+    subject = clean_subject(msg.subject)
+    attachments = " ".join(att.filename for att in msg.attachments[:10])
+    words = " ".join([subject, subject, body, attachments, *meta_tokens(msg),
+                      *_text_tokens(msg.body[: WORD_BODY_CHARS * 4], own)])
+    chars = f"{subject}\n{body[:CHAR_BODY_CHARS]}" if CHAR_BODY_CHARS else subject
     return words, chars
