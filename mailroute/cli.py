@@ -117,50 +117,38 @@ def config_check(ctx: click.Context) -> None:
 # -- models ----------------------------------------------------------------------------------
 
 @main.command()
-@click.argument("src", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("src", required=False,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--models", "models_dir", type=click.Path(path_type=Path),
               help="Where to save (default: classifier.models_dir from the config).")
 @click.option("--activate/--no-activate", default=True, show_default=True,
               help="Make the new model the current one.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when a current model exists.")
+@click.option("--label-column", help="labels.csv column holding the label (default: label).")
+@click.option("--date-column", help="labels.csv column holding each message's date.")
+@click.option("--from-imap", "imap_mailbox", metavar="MAILBOX",
+              help="Learn from how a configured IMAP mailbox is filed (instead of SRC).")
+@click.option("--folders", default="*", show_default=True,
+              help="With --from-imap: folder patterns, one label each, e.g. 'Finance/*,HR/*'.")
 @click.pass_context
-def train(ctx: click.Context, src: Path, models_dir: Path | None, activate: bool,
-          if_missing: bool) -> None:
-    """Train a classifier from SRC: a folder per label of .eml files, or a Maildir++ tree."""
-    from .adapters.corpus import load_labelled
-    from .adapters.model_files import current_version, data_hash, save_model
-    from .core.classify import train as train_model
-    from .core.parse import parse
+def train(ctx: click.Context, src: Path | None, models_dir: Path | None, activate: bool,
+          if_missing: bool, label_column: str | None, date_column: str | None,
+          imap_mailbox: str | None, folders: str) -> None:
+    """Train a classifier from SRC: a folder per label of .eml files, a Maildir++ tree, or a
+    folder with labels.csv (path,label[,date...]); or from the folders of an IMAP mailbox.
+    Stores per-label thresholds for the precision targets found by cross-validation."""
+    from .adapters.model_files import current_version
+    from .commands.quality import run_train
 
-    if models_dir is None:
-        models_dir = _config(ctx).classifier.models_dir
+    config = None
+    if models_dir is None or imap_mailbox or Path(ctx.obj["config"]).is_file():
+        config = _config(ctx)
+    models_dir = models_dir or config.classifier.models_dir
     if if_missing and current_version(models_dir):
         console.print(f"model {current_version(models_dir)} already in {models_dir}")
         return
-    try:
-        items = load_labelled(src)
-    except MailrouteError as exc:
-        _fail(exc)
-    with console.status(f"parsing {len(items)} messages"):
-        messages = [parse(raw) for _, raw in items]
-    labels = [label for label, _ in items]
-    with console.status("training (held-out split, then the final fit)"):
-        pipeline, report = train_model(messages, labels)
-    models_dir.mkdir(parents=True, exist_ok=True)
-    target = save_model(
-        pipeline, report, models_dir, make_current=activate,
-        dataset_hash=data_hash([(label, raw.data) for label, raw in items]), source=str(src),
-    )
-    table = Table(title=f"model {target.name}")
-    table.add_column("label")
-    table.add_column("messages", justify="right")
-    for label, n in sorted(Counter(labels).items()):
-        table.add_row(label, str(n))
-    console.print(table)
-    console.print(
-        f"held-out accuracy {report.accuracy:.3f}, macro-F1 {report.macro_f1:.3f} "
-        f"({report.n_test} of {len(labels)} messages held out); saved to {target}"
-    )
+    run_train(config, src, models_dir, activate=activate, label_column=label_column,
+              date_column=date_column, imap=(imap_mailbox, folders) if imap_mailbox else None)
 
 
 @main.command()
@@ -285,7 +273,10 @@ def rules_test(ctx: click.Context, file: Path, mailbox: str) -> None:
     try:
         model, meta = load_model(config.classifier.models_dir)
         classification = model.classify(msg)
-        thresholds = meta.get("thresholds", {})
+        from .adapters.model_files import thresholds_for
+
+        thresholds = thresholds_for(meta, config.classifier.target_precision,
+                                    config.classifier.label_target_precision)
     except MailrouteError as exc:
         error = str(exc)
     policy = Policy(config.classifier.threshold,
@@ -335,7 +326,7 @@ def _actions_text(actions: list[dict[str, Any]]) -> str:
     ))
 
 
-@main.command()
+@main.group(invoke_without_command=True)
 @click.option("--mailbox", help="Only this mailbox.")
 @click.option("--label", help="Only this category.")
 @click.option("--status", type=click.Choice(["done", "exception", "failed", "pending", "error"]))
@@ -345,7 +336,12 @@ def _actions_text(actions: list[dict[str, Any]]) -> str:
 @click.pass_context
 def audit(ctx: click.Context, mailbox: str | None, label: str | None, status: str | None,
           since: str | None, limit: int, fmt: str) -> None:
-    """List recent decisions: what came in, what was decided, by which rule, and why."""
+    """List recent decisions: what came in, what was decided, by which rule, and why.
+
+    `mailroute audit export` writes every decision of a window as CSV or JSON lines.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
     _, store = _open_store(ctx)
     rows = store.decisions(mailbox=mailbox, label=label, status=status,
                            since=parse_since(since), limit=limit)
@@ -466,6 +462,21 @@ def seed(ctx: click.Context, sources: tuple[Path, ...], mailbox: str | None, lim
         deliver(boxes[0].path, path.read_bytes())
     console.print(f"delivered {len(files)} message(s) to {boxes[0].path}")
 
+
+from .commands import ops as _ops  # noqa: E402  (after `main` and `audit` exist)
+
+audit.add_command(_ops.audit_export)
+for _command in _ops.COMMANDS:  # kpi, report, prune
+    main.add_command(_command)
+
+from .commands import quality as _quality  # noqa: E402  (eval, correct, retrain)
+
+for _command in _quality.COMMANDS:
+    main.add_command(_command)
+
+from .commands.outbox import outbox as _outbox  # noqa: E402  (list, requeue, resolve sends)
+
+main.add_command(_outbox)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -9,8 +9,11 @@ import signal
 import threading
 
 from .adapters.http import MetricsServer
+from .adapters.kpi import unfinished_count
+from .adapters.retention import Pruner
 from .adapters.sources.base import Source
 from .errors import AuthError
+from .runner import process_all
 from .wiring import App, policy_from
 
 log = logging.getLogger("mailroute.daemon")
@@ -28,6 +31,7 @@ class Daemon:
         self.stop = stop or threading.Event()
         self._reload = threading.Event()
         self.server: MetricsServer | None = None
+        self.pruner = Pruner(app.store, app.config.store.retention_days, app.metrics)
 
     # -- lifecycle -----------------------------------------------------------------------
 
@@ -51,6 +55,12 @@ class Daemon:
             threading.Thread(target=self._watch, args=(s,), name=f"watch-{s.name}", daemon=True)
             for s in self.app.sources
         ]
+        if self.app.sender is not None:  # its own thread: a slow SMTP server stalls no mailbox
+            threads.append(threading.Thread(target=self.app.sender.run, args=(self.stop,),
+                                            name="sender", daemon=True))
+        if self.app.webhooks is not None:  # queued webhook actions, off the mailbox threads
+            threads.append(threading.Thread(target=self.app.webhooks.run, args=(self.stop,),
+                                            name="webhooks", daemon=True))
         log.info("mailroute started", extra={"fields": {
             "mailboxes": ",".join(s.name for s in self.app.sources) or "-",
             "rules": len(self.app.rules.current()),
@@ -60,6 +70,7 @@ class Daemon:
             thread.start()
         interval = max(0.2, self.app.config.rules.reload_interval_seconds or 2.0)
         while not self.stop.is_set():
+            self.pruner.maybe_run()  # at start, then hourly
             if self._reload.wait(interval):
                 self._reload.clear()
                 self.app.rules.maybe_reload(force=True)
@@ -86,14 +97,13 @@ class Daemon:
         if not self.app.connected.get(source.name):
             source.connect()
             self.app.connected[source.name] = True
+            self.app.ever_connected.add(source.name)
             self.app.pipeline.reconcile(source)
-        count = 0
-        for raw in source.fetch():
-            self.app.pipeline.process(raw, source)
-            count += 1
-            if self.stop.is_set():
-                break
+        # LLM-bound messages run in the bounded LLM pool (see runner.py), the rest right here
+        count = process_all(self.app.pipeline, source, self.app.llm_pool, self.stop)
         self.app.metrics.polled(source.name)
+        self.app.metrics.backlog.labels(source.name).set(unfinished_count(self.app.store,
+                                                                          source.name))
         return count
 
     def _watch(self, source: Source) -> None:
@@ -104,6 +114,7 @@ class Daemon:
                 delay = RECONNECT_MIN
                 source.wait(self.stop)
             except AuthError as exc:
+                self.app.metrics.auth_failures.labels(source.name).inc()
                 self._down(source, "authentication failed", exc)
                 self.stop.wait(AUTH_RETRY)
             except Exception as exc:
@@ -126,6 +137,11 @@ def process_available(app: App) -> int:
     total = 0
     for source in app.sources:
         total += daemon.run_once(source)
+    if app.sender is not None:  # deliver what this run queued (and anything still waiting)
+        app.sender.recover()
+        app.sender.run_once()
+    if app.webhooks is not None:
+        app.webhooks.run_once()
     return total
 
 

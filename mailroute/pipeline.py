@@ -13,13 +13,15 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from .adapters.metrics import Metrics
 from .adapters.sources.base import Source
 from .adapters.store import Claim, Store, retry_time, utcnow
 from .core.classify import Classification, Classifier
 from .core.decide import EXCEPTION, Decision, Policy, decide
+from .core.fields import FieldValue
+from .core.llm_answer import Fallback
 from .core.message import Message, RawMail
 from .core.parse import parse
 from .core.rules import Action, Rule
@@ -27,6 +29,27 @@ from .core.rules import Action, Rule
 log = logging.getLogger("mailroute.pipeline")
 
 SEND_KINDS = ("forward", "reply")
+QUEUED_KINDS = ("webhook",)  # delivered later by their own sender, like sends
+
+
+class Deferred(Exception):
+    """Not decidable now (e.g. the LLM endpoint is down and ``on_unavailable = "retry"``):
+    nothing is journalled, the message is retried with back-off."""
+
+
+class LlmHooks(Protocol):
+    """What the pipeline asks of the optional LLM tier (mailroute.adapters.llm.tier)."""
+
+    def route(self, message: Message, classification: Classification | None,
+              pk: int | None = None) -> Fallback: ...
+
+    def extract(self, message: Message, label: str, pk: int | None = None
+                ) -> tuple[str, tuple[FieldValue, ...]] | None: ...
+
+    def summarize(self, message: Message, pk: int | None = None,
+                  label: str | None = None) -> str | None: ...
+
+    def has_schema(self, label: str) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +72,20 @@ def _action_from_row(row: dict[str, Any]) -> Action:
     )
 
 
+def _unsure_reason(answer: Fallback, classification: Classification | None, error: str,
+                   policy: Policy) -> str:
+    if classification is None:
+        return f"{answer.reason} (not classified: {error or 'no model'})"
+    bar = policy.threshold_for(classification.label)
+    return (f"{answer.reason} (classifier: {classification.label} "
+            f"{classification.confidence:.2f} < {bar:.2f})")
+
+
+def _asks_summary(decision: Decision, rules: Sequence[Rule]) -> bool:
+    matched = {t.rule for t in decision.trace if t.matched}
+    return any(r.summary and r.name in matched for r in rules)
+
+
 class Pipeline:
     """Runs messages through the stages. One instance serves every mailbox."""
 
@@ -63,6 +100,8 @@ class Pipeline:
         max_attempts: int = 5,
         retry_backoff: float = 30.0,
         clock: Callable[[], datetime] = utcnow,
+        llm: LlmHooks | None = None,
+        llm_fallback: bool = True,
     ):
         self.store = store
         self.classifier = classifier
@@ -72,6 +111,8 @@ class Pipeline:
         self.max_attempts = max_attempts
         self.retry_backoff = retry_backoff
         self.clock = clock
+        self.llm = llm
+        self.llm_fallback = llm_fallback
 
     # -- stages --------------------------------------------------------------------------
 
@@ -87,10 +128,53 @@ class Pipeline:
             log.exception("classifier failed on %s/%s", message.mailbox, message.source_id)
             return None, f"classifier error: {type(exc).__name__}"
 
-    def decide(self, message: Message) -> tuple[Classification | None, Decision]:
+    def needs_fallback(self, message: Message, classification: Classification | None) -> bool:
+        """The LLM is asked only when the classifier is missing or below the label's bar."""
+        if self.llm is None or not self.llm_fallback or message.unparseable:
+            return False
+        return classification is None or (
+            classification.confidence < self.policy.threshold_for(classification.label))
+
+    def wants_llm(self, raw: RawMail) -> bool:
+        """Whether processing ``raw`` will probably call the LLM (for the concurrent runner)."""
+        if self.llm is None:
+            return False
+        message = parse(raw)
+        classification, _ = self.classify(message)
+        if self.needs_fallback(message, classification):
+            return True
+        return classification is not None and self.llm.has_schema(classification.label)
+
+    def decide(self, message: Message, pk: int | None = None
+               ) -> tuple[Classification | None, Decision]:
+        started = time.perf_counter()
         classification, error = self.classify(message)
-        decision = decide(message, classification, self.rules(), self.policy,
-                          classify_error=error)
+        started = self.metrics.observe_stage("classify", started)
+        unsure: tuple[str, str] | None = None
+        fields: dict[str, FieldValue] = {}
+        if self.llm is not None:
+            if self.needs_fallback(message, classification):
+                answer = self.llm.route(message, classification, pk)
+                if answer.wait:
+                    raise Deferred(answer.reason)
+                if answer.classification is not None:
+                    classification = answer.classification
+                else:
+                    unsure = (answer.code, _unsure_reason(answer, classification, error,
+                                                          self.policy))
+            confident = classification is not None and (
+                classification.confidence >= self.policy.threshold_for(classification.label))
+            if confident and not message.unparseable:
+                extracted = self.llm.extract(message, classification.label, pk)
+                if extracted:
+                    fields = {f.name: f for f in extracted[1]}
+            started = self.metrics.observe_stage("llm", started)
+        rules = self.rules()
+        decision = decide(message, classification, rules, self.policy,
+                          classify_error=error, fields=fields, unsure=unsure)
+        self.metrics.observe_stage("decide", started)
+        if self.llm is not None and _asks_summary(decision, rules):
+            self.llm.summarize(message, pk, classification.label if classification else None)
         return classification, decision
 
     # -- one message ---------------------------------------------------------------------
@@ -109,6 +193,7 @@ class Pipeline:
         if outcome.status in ("done", "exception", "error"):
             source.finished(raw)
             self.metrics.processing.labels(raw.mailbox).observe(time.perf_counter() - started)
+            self.metrics.handled(raw.mailbox, raw.received_at, self.clock())
         self._log(raw, outcome)
         return outcome
 
@@ -117,12 +202,19 @@ class Pipeline:
         if claim.actions:  # a previous attempt journalled its decision: resume it
             rows = list(claim.actions)
         else:
+            parse_started = time.perf_counter()
             message = parse(raw)
-            classification, decision = self.decide(message)
+            self.metrics.observe_stage("parse", parse_started)
+            try:
+                classification, decision = self.decide(message, claim.pk)
+            except Deferred as exc:
+                return self._failed(raw, source, claim, f"deferred: {exc}", message)
             self.store.record_decision(claim.pk, message, classification, decision,
                                        now=self.clock())
             rows = self.store.actions_of(claim.pk)
+        act_started = time.perf_counter()
         error = self._act(raw, source, rows, resuming=bool(claim.actions))
+        self.metrics.observe_stage("act", act_started)
         if error:
             return self._failed(raw, source, claim, error, message, classification, decision)
         row = self.store.message_row(claim.pk) or {}
@@ -136,9 +228,16 @@ class Pipeline:
     ) -> str:
         """Carry out journalled actions in order; stop at the first failure."""
         for row in rows:
-            if row["state"] in ("done", "queued", "skipped"):
-                continue
+            if row["state"] in ("done", "queued", "skipped", "sending", "uncertain"):
+                continue  # sending/uncertain: the SMTP sender has it; re-queueing could send twice
+            if row["state"] == "failed" and row["kind"] in SEND_KINDS:
+                continue  # the sender gave up after its own retries: final, not re-queued
             action = _action_from_row(row)
+            if action.kind in QUEUED_KINDS:
+                self.store.set_action(row["id"], "queued", result="waiting for a sender",
+                                      now=self.clock())
+                self.metrics.actions.labels(raw.mailbox, action.kind, "queued").inc()
+                continue
             if action.kind in SEND_KINDS:
                 self.store.enqueue_send(row["id"], row["message"], raw.data, self.clock())
                 self.metrics.actions.labels(raw.mailbox, action.kind, "queued").inc()
@@ -201,7 +300,9 @@ class Pipeline:
         for row in self.store.unfinished(source.name):
             if source.contains(row["folder"], row["source_id"]):
                 continue
-            pending = [a for a in row["actions"] if a["state"] in ("intended", "failed")]
+            # sends live in the outbox with their own states; only mailbox actions are settled
+            pending = [a for a in row["actions"]
+                       if a["state"] in ("intended", "failed") and a["kind"] not in SEND_KINDS]
             terminal = [a for a in pending if a["kind"] in ("move", "exceptions")]
             if terminal and source.reconcile(row["folder"], row["source_id"],
                                              _action_from_row(terminal[-1])):
@@ -233,6 +334,8 @@ class Pipeline:
                                      "exception" if status == "exception" else "routed").inc()
         if status == "exception":
             self.metrics.exceptions.labels(mailbox, row.get("exception_code") or "rule").inc()
+        else:  # handled without a human: counts towards the hours-saved KPI
+            self.metrics.automated(mailbox, label)
 
     def _log(self, raw: RawMail, outcome: Outcome) -> None:
         if outcome.status == "skipped":
@@ -252,6 +355,7 @@ class Pipeline:
                 "fields": {
                     "mailbox": raw.mailbox,
                     "id": raw.source_id,
+                    "msg": outcome.pk,  # the store row: `mailroute audit` and the export
                     "subject": (row.get("subject") or "")[:120],
                     "category": row.get("label") or "-",
                     "confidence": round(confidence, 3) if confidence is not None else None,

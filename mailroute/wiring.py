@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prometheus_client import CollectorRegistry
 
+from .adapters.corrections import CorrectionMetrics
+from .adapters.kpi import CorrectionsCollector
+from .adapters.llm.webhook import WebhookSender
 from .adapters.metrics import Metrics
-from .adapters.model_files import current_version, load_model
-from .adapters.rule_files import RuleBook
+from .adapters.model_files import current_version, load_model, thresholds_for
+from .adapters.rule_files import TEMPLATES_DIR, RuleBook
+from .adapters.sender import Sender, SenderMetrics
 from .adapters.sources.base import Source
 from .adapters.sources.maildir import MaildirSource
 from .adapters.store import Store
+from .adapters.templates import Templates
 from .config import Config
+from .config.exchange import EwsMailbox, GraphMailbox
+from .config.imap import ImapMailbox
 from .config.sources import MaildirMailbox
 from .core.classify import Classifier
 from .core.decide import Policy
@@ -80,12 +88,21 @@ class App:
     pipeline: Pipeline
     sources: list[Source] = field(default_factory=list)
     connected: dict[str, bool] = field(default_factory=dict)
+    ever_connected: set[str] = field(default_factory=set)
+    sender: Sender | None = None  # the SMTP outbox worker, when smtp.enabled
+    llm: object | None = None  # the LLM tier (adapters/llm/tier.py), when llm.enabled
+    webhooks: WebhookSender | None = None  # delivers queued webhook actions, when configured
+    llm_pool: ThreadPoolExecutor | None = None  # bounded LLM concurrency (runner.py)
 
     def readiness(self) -> dict[str, bool]:
+        """``/readyz``: config loaded, store writable, rules in force, and every source
+        connected at least once (a later outage shows in ``mailroute_source_up``, not here)."""
         checks = {"config": True, "store_writable": self.store.writable(),
                   "rules": bool(self.rules.current())}
         for source in self.sources:
-            checks[f"source:{source.name}"] = self.connected.get(source.name, False)
+            checks[f"source:{source.name}"] = (
+                source.name in self.ever_connected or self.connected.get(source.name, False)
+            )
         return checks
 
     def close(self) -> None:
@@ -94,11 +111,17 @@ class App:
                 source.close()
             except Exception:
                 log.exception("closing %s", source.name)
+        if self.llm_pool is not None:
+            self.llm_pool.shutdown(wait=True)
         self.store.close()
 
 
 def policy_from(config: Config, model: ModelHolder) -> Policy:
-    label_thresholds = {**model.thresholds(), **config.classifier.label_thresholds}
+    cls = config.classifier
+    # a precision target picks the model's cross-validated thresholds; bare ones override
+    learned = (thresholds_for(model.metadata, cls.target_precision, cls.label_target_precision)
+               if cls.target_precision or cls.label_target_precision else model.thresholds())
+    label_thresholds = {**learned, **cls.label_thresholds}
     return Policy(
         threshold=config.classifier.threshold,
         label_thresholds=label_thresholds,
@@ -106,7 +129,22 @@ def policy_from(config: Config, model: ModelHolder) -> Policy:
     )
 
 
-def build_source(mailbox, config: Config, store: Store) -> Source:
+def build_source(mailbox, config: Config, store: Store,
+                 registry: CollectorRegistry | None = None) -> Source:
+    if isinstance(mailbox, EwsMailbox | GraphMailbox):
+        from .adapters.sources.exchange_common import exchange_metrics
+
+        # imported here: exchangelib and msal are heavy and only Exchange mailboxes need them
+        if isinstance(mailbox, EwsMailbox):
+            from .adapters.sources.ews import EwsSource as ExchangeSource
+        else:
+            from .adapters.sources.graph import GraphSource as ExchangeSource
+        return ExchangeSource(mailbox, store, exchange_metrics(registry),
+                              exceptions_folder=config.exceptions.folder)
+    if isinstance(mailbox, ImapMailbox):
+        from .adapters.sources.imap import ImapSource
+
+        return ImapSource(mailbox, store, exceptions_folder=config.exceptions.folder)
     if isinstance(mailbox, MaildirMailbox):
         return MaildirSource(
             mailbox.name, mailbox.path, poll_interval=mailbox.poll_interval_seconds,
@@ -116,11 +154,30 @@ def build_source(mailbox, config: Config, store: Store) -> Source:
     raise ConfigError(f"mailbox {mailbox.name}: type {mailbox.type!r} is not supported yet")
 
 
+def build_sender(config: Config, store: Store, registry: CollectorRegistry) -> Sender | None:
+    """The SMTP outbox worker, or None when ``smtp.enabled`` is false (sends stay queued)."""
+    smtp = config.smtp
+    if not smtp.enabled:
+        return None
+    if smtp.password is not None:
+        try:
+            smtp.password.reveal()  # fail at start, not at the first send
+        except ValueError as exc:
+            raise ConfigError(f"{config.source_path or 'config'}: smtp.password: {exc}") from None
+    templates = Templates(config.rules.dir / TEMPLATES_DIR)
+    return Sender(store, smtp, templates, SenderMetrics(registry))
+
+
 def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
     """Wire adapters around the core. Raises ConfigError/RuleError/StoreError on bad input."""
     registry = registry or CollectorRegistry()
     metrics = Metrics(registry)
+    metrics.set_manual_minutes(config.kpi.manual_minutes)
+    for mailbox in config.mailboxes:
+        metrics.init_mailbox(mailbox.name)
     store = Store(config.store.path)
+    registry.register(CorrectionsCollector(store))
+    CorrectionMetrics(registry, store, config.classifier.corrections_window_days)
     rules = RuleBook(
         config.rules.dir,
         on_reload=lambda ok, count: (
@@ -129,6 +186,12 @@ def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
         ),
     )
     model = ModelHolder(config.classifier.models_dir, metrics)
+    llm = None
+    if config.llm.enabled:  # imported here: openai, pypdf... are only needed then
+        from .adapters.llm.build import build_llm
+
+        llm = build_llm(config, store, registry,
+                        lambda: model().labels if model() is not None else ())
     pipeline = Pipeline(
         store=store,
         classifier=model,
@@ -137,6 +200,15 @@ def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
         metrics=metrics,
         max_attempts=config.daemon.max_attempts,
         retry_backoff=config.daemon.retry_backoff_seconds,
+        llm=llm,
+        llm_fallback=config.llm.fallback,
     )
-    sources = [build_source(m, config, store) for m in config.mailboxes]
-    return App(config, registry, metrics, store, rules, model, pipeline, sources)
+    sources = [build_source(m, config, store, registry) for m in config.mailboxes]
+    app = App(config, registry, metrics, store, rules, model, pipeline, sources)
+    app.sender = build_sender(config, store, registry)
+    app.llm = llm
+    if llm is not None and config.llm.concurrency > 1:
+        app.llm_pool = ThreadPoolExecutor(config.llm.concurrency, thread_name_prefix="llm")
+    if config.webhooks:
+        app.webhooks = WebhookSender(store, config.webhooks)
+    return app

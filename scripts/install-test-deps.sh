@@ -5,6 +5,11 @@ set -euo pipefail
 
 need=()
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
+command -v dovecot >/dev/null 2>&1 || need+=(dovecot-imapd)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)  # self-signed certs for the SMTP TLS tests
+# promtool (check metrics/rules, test rules) and a real server for the dashboard queries
+{ command -v promtool && command -v prometheus; } >/dev/null 2>&1 || need+=(prometheus)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

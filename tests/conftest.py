@@ -21,6 +21,12 @@ REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
+pytest_plugins = ["tests.smtp_server"]  # the loopback SMTP server fixtures (smtpd)
+pytest_plugins += ["tests.openai_server"]  # the loopback OpenAI-compatible server (LLM tier)
+pytest_plugins += ["tests.prometheus"]  # promtool and a loopback Prometheus server
+pytest_plugins += ["tests.classifier_fixtures"]  # small labelled corpora (classifier, eval)
+pytest_plugins += ["tests.dovecot"]  # a private Dovecot on loopback (IMAP source)
+
 
 def make_mail(
     subject: str = "Factuur 2026-0413",

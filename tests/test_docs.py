@@ -29,6 +29,7 @@ def keys(model: type[BaseModel]) -> set[str]:
 def test_every_config_key_is_documented():
     doc = (REPO / "docs" / "config.md").read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z_]+)`", doc))
+    documented |= set(re.findall(r"\[+([a-z_]+)\]+", doc))
     missing = sorted(keys(Config) - documented)
     assert not missing, f"docs/config.md does not describe: {missing}"
 

@@ -45,6 +45,20 @@ class StoreError(MailrouteError):
     """The store could not be opened or written."""
 
 
+class _LockedDatabase(sqlite_utils.Database):
+    """``query`` wraps each read in a SAVEPOINT on the one shared connection; two threads
+    reading at once break each other's savepoint ("no such savepoint"). Serialise reads with
+    the writers and fetch the rows inside the lock."""
+
+    def __init__(self, conn: sqlite3.Connection, lock: threading.RLock):
+        super().__init__(conn)
+        self._read_lock = lock
+
+    def query(self, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+        with self._read_lock:
+            return iter(list(super().query(sql, params)))
+
+
 def _v1(db: sqlite_utils.Database) -> None:
     db["messages"].create(
         {
@@ -143,8 +157,8 @@ class Store:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
-        self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
+        self.db = _LockedDatabase(conn, self._lock)
         self.migrate()
 
     # -- schema --------------------------------------------------------------------------

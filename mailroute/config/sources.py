@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .base import Section
+from .exchange import EwsMailbox, GraphMailbox
+from .imap import ImapMailbox
 
 
 class MaildirMailbox(Section):
@@ -20,4 +22,6 @@ class MaildirMailbox(Section):
     create: bool = True
 
 
-Mailbox = Annotated[MaildirMailbox, Field(discriminator="type")]
+Mailbox = Annotated[
+    MaildirMailbox | EwsMailbox | GraphMailbox | ImapMailbox, Field(discriminator="type")
+]

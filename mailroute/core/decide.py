@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from .classify import Classification
+from .fields import FieldValue
 from .message import Message
 from .rules import Action, Check, Context, Rule, evaluate
 
@@ -75,16 +76,20 @@ def decide(
     policy: Policy,
     *,
     classify_error: str = "",
+    fields: Mapping[str, FieldValue] | None = None,
+    unsure: tuple[str, str] | None = None,
 ) -> Decision:
     """Run ``rules`` in order; first match wins unless it says ``continue``.
 
     Rules that test ``category`` only match a confident classification. When no
     final rule matched and the classification is missing or below its threshold,
     the message goes to the exceptions route; otherwise the default rule applies.
+    ``fields`` are extracted fields for ``fields`` conditions; ``unsure`` is an exception
+    (code, reason) from the LLM tier that replaces the plain low-confidence reason.
     """
     label = classification.label if classification else None
     threshold = policy.threshold_for(label)
-    ctx = Context(message, classification, threshold)
+    ctx = Context(message, classification, threshold, dict(fields or {}))
     confident = classification is not None and classification.confidence >= threshold
     collected: list[Action] = []
     trace: list[RuleTrace] = []
@@ -113,6 +118,8 @@ def decide(
     if not confident:
         if message.unparseable:
             code, why = "unparseable", f"unparseable message ({'; '.join(message.defects[:2])})"
+        elif unsure is not None:
+            code, why = unsure
         elif classification is None:
             code, why = "not_classified", f"not classified: {classify_error or 'no model'}"
         else:

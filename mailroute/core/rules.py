@@ -16,9 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..errors import RuleError
 from .classify import Classification
+from .fields import FieldValue, check_condition, field_matches
 from .message import Message
 
-ACTION_KINDS = ("move", "copy", "tag", "forward", "reply", "exceptions")
+ACTION_KINDS = ("move", "copy", "tag", "forward", "reply", "exceptions", "webhook")
 TERMINAL_KINDS = ("move", "exceptions")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -49,6 +50,8 @@ class When(BaseModel):
     attachment_name: StrList | None = None
     mailbox: StrList | None = None
     language: StrList | None = None
+    fields: dict[str, str] | None = None
+    """Extracted fields: ``{ amount = "> 10000", currency = "EUR", iban = "is invalid" }``."""
     any: list[When] | None = None
     not_: When | None = Field(default=None, alias="not")
 
@@ -60,6 +63,16 @@ class When(BaseModel):
                 re.compile(value)
             except re.error as exc:
                 raise ValueError(f"invalid regular expression {value!r}: {exc}") from None
+        return value
+
+    @field_validator("fields")
+    @classmethod
+    def _field_conditions(cls, value: dict[str, str] | None) -> dict[str, str] | None:
+        for name, expr in (value or {}).items():
+            try:
+                check_condition(expr)
+            except ValueError as exc:
+                raise ValueError(f"field {name!r}: {exc}") from None
         return value
 
     @field_validator("headers")
@@ -84,6 +97,8 @@ class RuleSpec(BaseModel):
     when: When = Field(default_factory=When)
     actions: list[dict[str, Any]] = Field(min_length=1)
     continue_: bool = Field(default=False, alias="continue")
+    summary: bool = False
+    """Ask the LLM tier for a summary (stored, and put into forwards) when this rule matches."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +149,7 @@ class Rule:
     continue_: bool = False
     description: str = ""
     when: When = field(default_factory=When)
+    summary: bool = False
 
     def uses_category(self) -> bool:
         return _uses_category(self.when)
@@ -146,6 +162,7 @@ class Context:
     message: Message
     classification: Classification | None
     threshold: float
+    fields: Mapping[str, FieldValue] = field(default_factory=dict)
 
 
 def _uses_category(when: When) -> bool:
@@ -231,6 +248,9 @@ def evaluate(when: When, ctx: Context) -> list[Check]:
     if when.language is not None:
         lang = msg.language or "?"
         add(Check("language", lang in _as_list(when.language), lang))
+    for name, expr in (when.fields or {}).items():
+        ok, detail = field_matches(expr, ctx.fields.get(name))
+        add(Check(f"fields.{name}", ok, detail))
     if when.any is not None:
         results = [all(c.ok for c in evaluate(w, ctx)) for w in when.any]
         add(Check("any", any(results), f"{sum(results)} of {len(results)} alternatives hold"))
@@ -265,6 +285,11 @@ def _compile_action(raw: Mapping[str, Any], rule: str, where: str) -> Action:
                 f"{where}: forward.mode must be 'attachment' or 'inline', not {mode!r}"
             )
         return Action("forward", to=tuple(a.lower() for a in to), mode=mode, rule=rule)
+    if kind == "webhook":
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_\-]+", value):
+            raise ValueError(f"{where}: webhook takes the name of a [webhooks.NAME] endpoint, "
+                             f"got {value!r}")
+        return Action("webhook", target=value, rule=rule)
     if kind == "exceptions":
         if value is True:
             value = f"rule {rule}"
@@ -345,7 +370,7 @@ def compile_rules(
                 problems.append(f"{where}: continue: the default rule cannot continue")
             rules.append(
                 Rule(spec.name, source, tuple(actions), spec.default, spec.continue_,
-                     spec.description, spec.when)
+                     spec.description, spec.when, spec.summary)
             )
     defaults = [r for r in rules if r.default]
     if not defaults and not problems:
