@@ -422,7 +422,7 @@ def nl_iban(r, spaced=False):
         acct = "".join(str(r.randint(0, 9)) for _ in range(10))
         if acct[0] == "0" and acct[1] == "0":
             continue
-        if sum(int(d) * w for d, w in zip(acct, range(10, 0, -1))) % 11 == 0:
+        if sum(int(d) * w for d, w in zip(acct, range(10, 0, -1), strict=False)) % 11 == 0:
             break
     bban = bank + acct
     digits = "".join(str(int(ch, 36)) for ch in bban + "NL00")
@@ -721,7 +721,7 @@ def make_jpeg(r, bw=6, bh=4):
                128 - 0.168736 * R - 0.331264 * G + 0.5 * B,
                128 + 0.5 * R - 0.418688 * G - 0.081312 * B)
         for comp in range(3):
-            dc = int(round(8 * (ycc[comp] - 128))) // 8   # quantiser 8
+            dc = round(8 * (ycc[comp] - 128)) // 8   # quantiser 8
             diff = dc - pred[comp]
             pred[comp] = dc
             size = abs(diff).bit_length()
@@ -820,18 +820,18 @@ def pick_name(r, lang):
 
 def private_address(r, first, last, lang):
     dom = r.choice(PRIVATE_DOMAINS_NL if lang == "nl" else PRIVATE_DOMAINS_EN)
-    f, l = ascii_slug(first), ascii_slug(last, "")
+    f, ln = ascii_slug(first), ascii_slug(last, "")
     style = r.randint(0, 7)
-    local = [f"{f}.{l}", f"{f}{l}", f"{f[0]}.{l}", f"{f}{l}{r.randint(60, 99)}",
-             f"{l}.{f}", f"{f}_{l}{r.randint(1, 99)}", f"{f}{r.randint(1, 999)}",
-             f"{f[0]}{l}"][style]
+    local = [f"{f}.{ln}", f"{f}{ln}", f"{f[0]}.{ln}", f"{f}{ln}{r.randint(60, 99)}",
+             f"{ln}.{f}", f"{f}_{ln}{r.randint(1, 99)}", f"{f}{r.randint(1, 999)}",
+             f"{f[0]}{ln}"][style]
     return local + "@" + dom
 
 
 def company_address(r, first, last, domain):
-    f, l = ascii_slug(first), ascii_slug(last, "")
+    f, ln = ascii_slug(first), ascii_slug(last, "")
     style = r.randint(0, 3)
-    return [f"{f}.{l}", f"{f[0]}.{l}", f"{f}", f"{f[0]}{l}"][style] + "@" + domain
+    return [f"{f}.{ln}", f"{f[0]}.{ln}", f"{f}", f"{f[0]}{ln}"][style] + "@" + domain
 
 
 def pick_company(r, lang, who):
@@ -876,7 +876,7 @@ def make_ctx(r, lang, moment, who):
              address_short=f"{street} {nr}", address=f"{street} {nr}, {pc} {city}")
     nstreet, nnr, npc, ncity = address(r)
     if r.random() < 0.4:
-        npc = postcode(r, *[(lo, hi) for (cy, lo, hi) in CITIES if cy == city][0])
+        npc = postcode(r, *next((lo, hi) for (cy, lo, hi) in CITIES if cy == city))
         ncity = city
     c.update(new_address=f"{nstreet} {nnr}, {npc} {ncity}", new_city=ncity,
              new_address_lines=f"{nstreet} {nnr}\n{npc} {ncity}")
@@ -2905,7 +2905,7 @@ def letter_content(c, lang, subject, body):
             ("Betreft: " if lang == "nl" else "Re: ") + subject, ""]
     out = head[:]
     for para in body.split("\n\n"):
-        out += textwrap.wrap(para, 92) + [""]
+        out += [*textwrap.wrap(para, 92), ""]
     out += ["Met vriendelijke groet," if lang == "nl" else "Yours sincerely,", "", c["full"]]
     return out
 
@@ -3081,7 +3081,7 @@ def make_attachments(r, kind, c, lang, d, subject, body):
     elif kind == "bank_pdf":
         t = "Rekeningafschrift" if nl else "Bank statement"
         lines = ["# " + t, c["full"], c["iban"], ""]
-        for i in range(2):
+        for _ in range(2):
             lines.append("%s  %s  %s  %s" % (c["past_date"], OUR["name"], c["policy_no"], "-" + c["premium"]))
         out.append(att_pdf(r, r.choice(["afschrift.pdf", "bankafschrift %s.pdf" % c["past_date"]]) if nl
                            else "statement.pdf", lines, t, d.date()))
@@ -3243,7 +3243,7 @@ def compose(r, cat, lang, tpl_index):
             parts.append(fm(r.choice(PRECLOSE[lang])))
         if who == "system":
             foot = "--\n%s | %s | %s" % (c["company"], c["co_addr"], c["website"])
-            return "\n\n".join(parts + [foot])
+            return "\n\n".join([*parts, foot])
         close = r.choice(CLOSE[lang])
         if who == "staff":
             sig = f"{c['full']}\n{OUR['short']}" + ("\nAfdeling Klantenservice" if nl else "\nCustomer Service")
@@ -3473,7 +3473,7 @@ def text_to_html(r, text, client, lang):
         for line in lines:
             if line.startswith(">"):
                 if plain:
-                    blocks.append(("<br>\n".join(plain)))
+                    blocks.append("<br>\n".join(plain))
                     plain = []
                 quote.append(line)
             else:
@@ -3839,8 +3839,8 @@ Auto-Submitted: auto-generated
 
 def odd_base64_garbage(r):
     good = base64.b64encode(
-        "Geachte heer/mevrouw,\n\nHierbij dien ik een klacht in over de afhandeling van mijn "
-        "schade SCH-2026-17734. Al zes weken wacht ik op een reactie.\n".encode("utf-8")).decode("ascii")
+        b"Geachte heer/mevrouw,\n\nHierbij dien ik een klacht in over de afhandeling van mijn "
+        b"schade SCH-2026-17734. Al zes weken wacht ik op een reactie.\n").decode("ascii")
     lines = [good[i:i + 76] for i in range(0, len(good), 76)]
     lines += ["SGllciBnYWF0IGll!!ZHMgbWlz#$%^&*()ZG9vcg==QmVsIG1pag==",
               "ÿþ~~~@@@@\\\\====xyz",
@@ -3865,7 +3865,7 @@ Content-Transfer-Encoding: base64
 def odd_encoded_words(r):
     subj1 = "Be\u00ebindiging polis POL-2024-123456 en adreswijziging"
     subj_q = "=?iso-8859-1?Q?" + "".join(
-        ch if ch.isalnum() and ord(ch) < 128 or ch in "-" else ("_" if ch == " " else "=%02X" % ord(ch))
+        ch if (ch.isalnum() and ord(ch) < 128) or ch in "-" else ("_" if ch == " " else "=%02X" % ord(ch))
         for ch in subj1) + "?="
     subj2 = " (verhuizing naar Zo\u00eb's nieuwe woning)"
     subj_b = "=?utf-8?B?" + base64.b64encode(subj2.encode("utf-8")).decode("ascii") + "?="
@@ -4072,7 +4072,7 @@ def main():
             pos[lang] += 1
             m["rng"] = r
             msgs.append(m)
-        msgs.sort(key=lambda m: (m["date"].astimezone(dt.timezone.utc), m["subject"]))
+        msgs.sort(key=lambda m: (m["date"].astimezone(dt.UTC), m["subject"]))
         folder = CORPUS / cat
         folder.mkdir()
         for k, m in enumerate(msgs, 1):

@@ -76,14 +76,16 @@ def test_kpis_from_processed_mail(handled):
     assert other.handled == 0
 
 
-def test_latency_median_and_p90_use_first_seen_to_finished(tmp_path: Path):
+def test_latency_median_and_p90_use_arrival_to_finished(tmp_path: Path):
     store = Store(tmp_path / "s.db")
     base = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
     for i, seconds in enumerate([10, 20, 30, 40, 50, 60, 70, 80, 90, 1000]):
         store.db["messages"].insert({
             "mailbox": "m", "folder": "INBOX", "source_id": str(i), "status": "done",
-            "label": "claim", "received_at": iso(base - timedelta(days=3)),  # Date header
-            "first_seen_at": iso(base), "finished_at": iso(base + timedelta(seconds=seconds)),
+            "label": "claim", "sent_at": iso(base - timedelta(days=3)),  # Date header: ignored
+            "received_at": iso(base),  # arrival in the mailbox
+            "first_seen_at": iso(base + timedelta(seconds=5)),
+            "finished_at": iso(base + timedelta(seconds=seconds)),
         })
     kpis = compute(store, base - timedelta(days=1), base + timedelta(days=1),
                    minutes_for=KpiSection(manual_minutes={"claim": 9}).minutes_for)

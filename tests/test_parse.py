@@ -60,7 +60,8 @@ def test_truncated_multipart_keeps_what_arrived():
         b"From: a@b.nl\nTo: c@d.nl\nSubject: Schade melding\nMIME-Version: 1.0\n"
         b'Content-Type: multipart/mixed; boundary="XX"\n\n--XX\n'
         b"Content-Type: text/plain; charset=utf-8\n\nMijn auto is beschadigd.\n--XX\n"
-        b'Content-Type: application/pdf; name="foto.pdf"\nContent-Transfer-Encoding: base64\n\nJVBER'
+        b'Content-Type: application/pdf; name="foto.pdf"\n'
+        b"Content-Transfer-Encoding: base64\n\nJVBER"
     )
     msg = parse(raw(data))
     assert msg.subject == "Schade melding"

@@ -117,8 +117,12 @@ def test_odd_messages_are_recorded_and_handed_to_a_human(make_app):
     assert all(r["status"] in ("done", "exception") for r in rows)
     by_status = {r["status"] for r in rows}
     assert "exception" in by_status
+    headerless = [p for p in odd
+                  if parse(RawMail("t", "INBOX", p.name, p.read_bytes())).unparseable]
+    assert {p.name for p in headerless} >= {"empty-file.eml", "binary-junk.eml"}
     junk = [r for r in rows if r["exception_code"] == "unparseable"]
-    assert junk and all(r["label"] is None for r in junk)
+    assert len(junk) == len(headerless)
+    assert all(r["label"] is None and r["status"] == "exception" for r in junk)
     assert files_in(root, "INBOX") == []
     defects = [json.loads(r["defects"]) for r in rows]
     assert any(defects)

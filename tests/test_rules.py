@@ -63,7 +63,8 @@ def test_shipped_rules_are_valid():
         ('[[rule]]\nname="a"\nactions=[{ move="A" }, { move="B" }]',
          "rule 'a': actions: at most one move or exceptions per rule"),
         ('[[rule]]\nname="a"\nactions=[]', "rule 'a': actions: List should have at least 1 item"),
-        ('[[rule]]\nwhen={ category="x" }\nactions=[{ tag="t" }]', "rule #1: name: required key is missing"),
+        ('[[rule]]\nwhen={ category="x" }\nactions=[{ tag="t" }]',
+         "rule #1: name: required key is missing"),
         ('[[rule]]\nname="a"\nactions=[{ tag="t" }]\n[[rule]]\nname="a"\nactions=[{ tag="u" }]',
          "rule 'a': name: already used in rules/10-test.toml"),
         ('[rules]\nx=1', "rules/10-test.toml: rules: unknown top-level key"),
@@ -101,8 +102,12 @@ continue = true
 
 [[rule]]
 name = "large-pdf-invoice"
-when = { category = "invoice", has_attachment = true, attachment_type = "pdf", min_confidence = 0.9 }
 actions = [{ tag = "invoice" }, { move = "Finance/Review" }]
+[rule.when]
+category = "invoice"
+has_attachment = true
+attachment_type = "pdf"
+min_confidence = 0.9
 
 [[rule]]
 name = "invoice"
@@ -111,8 +116,10 @@ actions = [{ move = "Finance/Invoices" }]
 
 [[rule]]
 name = "urgent-complaint"
-when = { category = ["complaint"], any = [{ subject = "spoed|urgent" }, { headers = { Importance = "high" } }] }
 actions = [{ forward = ["teamlead@example.nl"], mode = "inline" }, { move = "Complaints/Urgent" }]
+[rule.when]
+category = ["complaint"]
+any = [{ subject = "spoed|urgent" }, { headers = { Importance = "high" } }]
 
 [[rule]]
 name = "bank-notices"
@@ -240,3 +247,17 @@ def test_rules_check_cli(tmp_path: Path):
     assert "10-bad.toml: rule 'x': when.categroy: unknown key" in bad.output
     good = runner.invoke(main, ["-c", str(REPO / "config.toml"), "rules", "check"])
     assert good.exit_code == 0 and "are valid" in good.output
+
+
+def test_every_example_in_the_rules_guide_compiles():
+    import re
+
+    guide = (REPO / "rules" / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", guide, re.S)
+    assert len(blocks) >= 5
+    for block in blocks:
+        compile_rules(
+            [("rules/README.md", tomllib.loads(block)),
+             ("rules/99-default.toml", tomllib.loads(DEFAULT))],
+            templates=lambda name: True,
+        )

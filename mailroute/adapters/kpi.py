@@ -2,10 +2,10 @@
 
 A message counts in the window when it was *finished* (``finished_at``) in it. Handled =
 done + exception + error; automated = done (routed without a human). Intake-to-handled
-is ``finished_at - first_seen_at``: the store keeps the Date header in ``received_at``
-(the sender's clock), so the time mailroute first saw the message stands in for its
-arrival here; the live histogram ``mailroute_intake_to_handled_seconds`` uses the
-mailbox's own arrival time (Maildir mtime, IMAP INTERNALDATE).
+is ``finished_at - received_at``: the mailbox's own arrival time (Maildir mtime, IMAP
+INTERNALDATE), as in the live histogram ``mailroute_intake_to_handled_seconds``; the
+sender's Date header is kept apart in ``sent_at``. Where a source gave no arrival time, the
+time mailroute first saw the message stands in.
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ class Kpis:
 def _rows(store: Store, since: datetime, until: datetime | None,
           mailbox: str | None) -> list[dict[str, Any]]:
     """Finished messages of the window; no ``until``: up to now, inclusive."""
-    sql = ("SELECT id, mailbox, label, status, first_seen_at, finished_at FROM messages "
+    sql = ("SELECT id, mailbox, label, status, COALESCE(received_at, first_seen_at) AS arrived, "
+           "finished_at FROM messages "
            "WHERE status IN ('done','exception','error') AND finished_at >= ?")
     params: list[Any] = [iso(since)]
     if until:
@@ -127,7 +128,7 @@ def _rows(store: Store, since: datetime, until: datetime | None,
 
 
 def _latency(row: dict[str, Any]) -> float | None:
-    seen, done = _parse(row["first_seen_at"]), _parse(row["finished_at"])
+    seen, done = _parse(row["arrived"]), _parse(row["finished_at"])
     return max(0.0, (done - seen).total_seconds()) if seen and done else None
 
 
@@ -249,8 +250,9 @@ def daily(
 
 AUDIT_COLUMNS = (
     "id", "mailbox", "folder", "source_id", "message_id", "content_hash", "subject", "sender",
-    "received_at", "first_seen_at", "finished_at", "status", "attempts", "label", "confidence",
-    "model_version", "tier", "rule", "reason", "outcome", "exception_code", "last_error",
+    "sent_at", "received_at", "first_seen_at", "finished_at", "status", "attempts", "label",
+    "confidence", "model_version", "tier", "rule", "reason", "outcome", "exception_code",
+    "last_error",
 )
 ACTION_COLUMNS = ("seq", "kind", "target", "rule", "state", "result", "error", "updated_at")
 

@@ -131,7 +131,34 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["corrections"].create_index(["message"])
 
 
-MIGRATIONS = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """The LLM tier's tables, the Date header apart from the arrival time, and KPI indexes."""
+    db["llm_cache"].create(
+        {"key": str, "purpose": str, "response": str, "tokens_in": int, "tokens_out": int,
+         "created_at": str},
+        pk="key", if_not_exists=True,
+    )
+    db["summaries"].create(
+        {"message": int, "summary": str, "language": str, "template_version": str,
+         "created_at": str},
+        pk="message", if_not_exists=True,
+    )
+    db["attachment_texts"].create(
+        {"message": int, "filename": str, "kind": str, "status": str, "chars": int,
+         "detail": str, "created_at": str},
+        if_not_exists=True,
+    )
+    columns = db["messages"].columns_dict
+    if "summary" not in columns:  # the sender puts it in a forward's header block
+        db["messages"].add_column("summary", str)
+    # received_at is when the mailbox got the message (Maildir mtime, IMAP INTERNALDATE);
+    # sent_at is the sender's Date header, which can be wrong or forged.
+    if "sent_at" not in columns:
+        db["messages"].add_column("sent_at", str)
+    db["messages"].create_index(["finished_at"], if_not_exists=True)
+
+
+MIGRATIONS = [_v1, _v2]
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,7 +310,7 @@ class Store:
                 {
                     "message_id": message.message_id, "subject": message.subject[:500],
                     "sender": message.from_.email if message.from_ else "",
-                    "received_at": iso(message.date) if message.date else None,
+                    "sent_at": iso(message.date) if message.date else None,
                     "label": classification.label if classification else None,
                     "confidence": classification.confidence if classification else None,
                     "alternatives": json.dumps(classification.alternatives)
@@ -296,12 +323,10 @@ class Store:
                     "updated_at": stamp,
                 },
             )
-            # keep received_at from the source when the Date header is absent
-            if not message.date:
-                db.execute(
-                    "UPDATE messages SET received_at=COALESCE(received_at, first_seen_at) "
-                    "WHERE id=?", [pk],
-                )
+            db.execute(
+                "UPDATE messages SET received_at=COALESCE(received_at, first_seen_at) "
+                "WHERE id=?", [pk],
+            )
             ids = []
             for seq, action in enumerate(decision.actions):
                 ids.append(
@@ -413,7 +438,7 @@ class Store:
             where.append("first_seen_at >= ?")
             params.append(iso(since))
         columns = "*" if with_message else (
-            "id, mailbox, folder, source_id, message_id, subject, sender, received_at, "
+            "id, mailbox, folder, source_id, message_id, subject, sender, sent_at, received_at, "
             "first_seen_at, finished_at, status, attempts, last_error, label, confidence, "
             "model_version, tier, rule, reason, outcome, exception_code, language, defects"
         )

@@ -96,5 +96,9 @@ class Message:
 
     @property
     def unparseable(self) -> bool:
-        """True when nothing usable came out of the bytes: no headers, no text."""
-        return not self.headers and not self.body and not self.attachments
+        """True when the bytes are not a mail message: not a single header came out.
+
+        Such input (a truncated upload, binary junk) is never classified or routed by
+        content: whatever text it yields is noise, and a person must look at it.
+        """
+        return not self.headers

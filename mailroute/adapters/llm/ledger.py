@@ -35,25 +35,7 @@ class Ledger:
     def __init__(self, store: Store, clock: Callable[[], datetime] = utcnow):
         self.store = store
         self.clock = clock
-        with store.transaction() as db:
-            db["llm_cache"].create(
-                {"key": str, "purpose": str, "response": str, "tokens_in": int,
-                 "tokens_out": int, "created_at": str},
-                pk="key", if_not_exists=True,
-            )
-            db["summaries"].create(
-                {"message": int, "summary": str, "language": str, "template_version": str,
-                 "created_at": str},
-                pk="message", if_not_exists=True,
-            )
-            # the SMTP sender puts messages.summary into a forward's header block
-            if "summary" not in db["messages"].columns_dict:
-                db["messages"].add_column("summary", str)
-            db["attachment_texts"].create(
-                {"message": int, "filename": str, "kind": str, "status": str, "chars": int,
-                 "detail": str, "created_at": str},
-                if_not_exists=True,
-            )
+        # its tables (llm_calls, llm_cache, summaries, attachment_texts) are store migrations
 
     # -- calls ---------------------------------------------------------------------------
 
