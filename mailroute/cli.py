@@ -95,7 +95,11 @@ def run(ctx: click.Context, once: bool) -> None:
         return
     daemon = Daemon(app)
     daemon.install_signals()
-    daemon.run()
+    try:
+        daemon.run()
+    except MailrouteError as exc:
+        app.close()
+        _fail(exc)
 
 
 # -- config ----------------------------------------------------------------------------------
@@ -237,70 +241,116 @@ def rules_group() -> None:
               help="Rules folder (default: rules.dir from the config).")
 @click.pass_context
 def rules_check(ctx: click.Context, rules_dir: Path | None) -> None:
-    """Validate every rule file; report each error with file, rule and key."""
-    from .adapters.rule_files import load_rules
+    """Validate every rule file; report each error with file, rule and key.
 
-    rules_dir = rules_dir or _config(ctx).rules.dir
+    Webhook names are checked against the config's [webhooks.NAME] tables; with --dir and
+    no usable config file that check is skipped, and the output says so."""
+    from .adapters.rule_files import load_rules, webhooks_of
+
+    webhooks, skipped = None, ""
+    if rules_dir is None:
+        config = _config(ctx)
+        rules_dir, webhooks = config.rules.dir, webhooks_of(config)
+    elif Path(ctx.obj["config"]).is_file():
+        from .config import load_config
+
+        try:
+            webhooks = webhooks_of(load_config(ctx.obj["config"]))
+        except ConfigError as exc:
+            skipped = f"config not usable: {exc}"
+    else:
+        skipped = f"no config file {ctx.obj['config']}"
     try:
-        rules = load_rules(rules_dir)
+        rules = load_rules(rules_dir, webhooks)
     except RuleError as exc:
         for problem in exc.problems:
             err_console.print(f"[red]✗[/] {escape(problem)}", highlight=False)
         sys.exit(1)
     files = sorted({r.source for r in rules})
     console.print(f"[green]✓[/] {len(rules)} rules in {len(files)} file(s) are valid")
+    if skipped:
+        console.print(f"[yellow]![/] webhook names not checked ({escape(skipped)})",
+                      highlight=False)
 
 
 @rules_group.command("test")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--mailbox", default="test", show_default=True, help="Mailbox name to assume.")
+@click.option("--no-llm", is_flag=True, help="Do not call the LLM, even with [llm] enabled.")
 @click.pass_context
-def rules_test(ctx: click.Context, file: Path, mailbox: str) -> None:
-    """Show, without acting, how FILE would be classified and routed, rule by rule."""
-    from .adapters.model_files import load_model
-    from .adapters.rule_files import load_rules
-    from .core.decide import Policy, decide
+def rules_test(ctx: click.Context, file: Path, mailbox: str, no_llm: bool) -> None:
+    """Show, without acting, how FILE would be classified and routed, rule by rule.
+
+    With [llm] enabled the LLM fallback, field extraction and summary run as in the daemon,
+    through the configured endpoint (the calls are recorded in the store and count against
+    the budget); --no-llm skips them."""
+    from prometheus_client import CollectorRegistry
+
+    from .adapters.metrics import Metrics
+    from .adapters.rule_files import load_rules, webhooks_of
+    from .adapters.store import Store
+    from .commands.llm import build_watched_llm, quiet_model_holder, show_llm
     from .core.message import RawMail
     from .core.parse import parse
+    from .pipeline import Deferred, Pipeline
+    from .wiring import policy_from
 
     config = _config(ctx)
     try:
-        rules = load_rules(config.rules.dir)
+        rules = load_rules(config.rules.dir, webhooks_of(config))
     except RuleError as exc:
         _fail(exc)
     msg = parse(RawMail(mailbox, "INBOX", file.name, file.read_bytes()))
-    error, classification, thresholds = "", None, {}
+    holder = quiet_model_holder(config.classifier.models_dir)
+    policy = policy_from(config, holder)  # the model's thresholds, as the daemon uses them
+    registry, store, watched = CollectorRegistry(), None, None
+    why_not = "--no-llm" if no_llm else "[llm] enabled = false"
     try:
-        model, meta = load_model(config.classifier.models_dir)
-        classification = model.classify(msg)
-        from .adapters.model_files import thresholds_for
-
-        thresholds = thresholds_for(meta, config.classifier.target_precision,
-                                    config.classifier.label_target_precision)
+        if config.llm.enabled and not no_llm:
+            store = Store(config.store.path)
+            watched = build_watched_llm(config, store, registry,
+                                        lambda: holder().labels if holder() else ())
+        pipeline = Pipeline(store=store or Store(":memory:"), classifier=holder,
+                            rules=lambda: rules, policy=policy, metrics=Metrics(registry),
+                            llm=watched, llm_fallback=config.llm.fallback)
+        try:
+            classification, decision = pipeline.decide(msg)
+        except Deferred as exc:
+            classification, decision, deferred = None, None, str(exc)
     except MailrouteError as exc:
-        error = str(exc)
-    policy = Policy(config.classifier.threshold,
-                    {**thresholds, **config.classifier.label_thresholds}, config.exceptions.folder)
-    decision = decide(msg, classification, rules, policy, classify_error=error)
-    console.print(f"[bold]{msg.subject or '(no subject)'}[/] from {msg.from_ or '-'}")
+        _fail(exc)
+    finally:
+        if store is not None:
+            store.close()
+    error = holder.error or ("no model" if holder() is None else "nothing to classify")
+    if watched is not None and watched.routed is not None:
+        classification = watched.routed[0]  # show the classifier's answer; the LLM's below
+    console.print(f"[bold]{escape(msg.subject or '(no subject)')}[/] from "
+                  f"{escape(str(msg.from_ or '-'))}")  # mail text is not markup
     if msg.defects:
-        console.print(f"defects: {'; '.join(msg.defects[:5])}", highlight=False)
+        console.print(f"defects: {escape('; '.join(msg.defects[:5]))}", highlight=False)
     if classification:
         alts = ", ".join(f"{lbl} {p:.2f}" for lbl, p in classification.alternatives)
         console.print(f"classification: [bold]{classification.label}[/] "
                       f"{classification.confidence:.3f} (threshold "
                       f"{policy.threshold_for(classification.label):.2f}; then {alts})")
     else:
-        console.print(f"classification: none ({error})")
+        console.print(f"classification: none ({escape(error)})", highlight=False)
+    show_llm(watched, why_not, policy)
+    if decision is None:
+        console.print(f"decision: none yet; the message would wait and be retried ({deferred})",
+                      highlight=False)
+        return
     for trace in decision.trace:
         mark = "[green]✓ match[/]" if trace.matched else "[dim]✗ no match[/]"
         console.print(f"  {mark} {trace.rule}")
         for check in trace.checks:
             sign = "✓" if check.ok else "✗"
-            console.print(f"      {sign} {check.condition}: {check.detail}", highlight=False)
+            console.print(f"      {sign} {escape(check.condition)}: {escape(check.detail)}",
+                          highlight=False)
     console.print(f"decision: {decision.outcome} by {decision.tier}"
                   f"{' rule ' + decision.rule if decision.rule else ''}")
-    console.print(f"reason: {decision.reason}", highlight=False)
+    console.print(f"reason: {escape(decision.reason)}", highlight=False)
     for action in decision.actions:
         target = policy.exceptions_folder if action.kind == "exceptions" else ""
         console.print(f"  would {action.describe()}" + (f" → {target}" if target else ""),
@@ -370,26 +420,27 @@ def audit(ctx: click.Context, mailbox: str | None, label: str | None, status: st
 @click.pass_context
 def replay(ctx: click.Context, mailbox: str | None, label: str | None, since: str | None,
            limit: int, reclassify: bool, show: int) -> None:
-    """Run the current rules over stored messages, without acting, and show what changes."""
+    """Run the current rules over stored messages, without acting, and show what changes.
+
+    Uses the thresholds the daemon would use now and the fields stored for each message; it
+    never calls the LLM (with --reclassify, a stored LLM label stands in for the fallback)."""
     from .adapters.codec import decode_message
-    from .adapters.model_files import load_model
-    from .adapters.rule_files import load_rules
+    from .adapters.rule_files import load_rules, webhooks_of
+    from .commands.llm import quiet_model_holder, stored_fields
     from .core.classify import Classification
-    from .core.decide import Policy, decide
+    from .core.decide import decide
+    from .wiring import policy_from
 
     config, store = _open_store(ctx)
     try:
-        rules = load_rules(config.rules.dir)
+        rules = load_rules(config.rules.dir, webhooks_of(config))
     except RuleError as exc:
         _fail(exc)
-    model = None
-    if reclassify:
-        try:
-            model, _ = load_model(config.classifier.models_dir)
-        except MailrouteError as exc:
-            _fail(exc)
-    policy = Policy(config.classifier.threshold, dict(config.classifier.label_thresholds),
-                    config.exceptions.folder)
+    holder = quiet_model_holder(config.classifier.models_dir)
+    model = holder() if reclassify else None
+    if reclassify and model is None:
+        _fail(MailrouteError(holder.error or f"{config.classifier.models_dir}: no model"))
+    policy = policy_from(config, holder)  # the model's thresholds, as the daemon uses them
     rows = store.decisions(mailbox=mailbox, label=label, since=parse_since(since),
                            limit=limit or None, with_message=True)
     per_rule: Counter[str] = Counter()
@@ -399,14 +450,17 @@ def replay(ctx: click.Context, mailbox: str | None, label: str | None, since: st
             skipped += 1
             continue
         msg = decode_message(row["message"])
+        stored = Classification(row["label"], row["confidence"], (), row["model_version"] or "",
+                                "llm" if row["tier"] == "llm" else "classifier"
+                                ) if row["label"] is not None else None
+        cls = stored
         if model is not None:
             cls = model.classify(msg)
-        elif row["label"] is not None:
-            cls = Classification(row["label"], row["confidence"], (), row["model_version"] or "",
-                                 "llm" if row["tier"] == "llm" else "classifier")
-        else:
-            cls = None
-        decision = decide(msg, cls, rules, policy, classify_error="not classified at the time")
+            if (stored is not None and stored.tier == "llm"
+                    and cls.confidence < policy.threshold_for(cls.label)):
+                cls = stored  # the daemon would ask the LLM again; replay reuses its answer
+        decision = decide(msg, cls, rules, policy, classify_error="not classified at the time",
+                          fields=stored_fields(store, row["id"]))
         per_rule[decision.rule or "(exceptions route)"] += 1
         before = [a["kind"] + " " + (a["target"] or "") for a in row["actions"]
                   if a["kind"] != "exceptions"] + (["exceptions"] if any(
@@ -477,6 +531,10 @@ for _command in _quality.COMMANDS:
 from .commands.outbox import outbox as _outbox  # noqa: E402  (list, requeue, resolve sends)
 
 main.add_command(_outbox)
+
+from .commands.llm import llm_group as _llm  # noqa: E402  (llm check)
+
+main.add_command(_llm)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -58,6 +58,9 @@ class Daemon:
         if self.app.sender is not None:  # its own thread: a slow SMTP server stalls no mailbox
             threads.append(threading.Thread(target=self.app.sender.run, args=(self.stop,),
                                             name="sender", daemon=True))
+        # human corrections in routed IMAP folders, each on its own connection and interval
+        threads += [threading.Thread(target=w.run, args=(self.stop,), name=f"corrections-{w.name}",
+                                     daemon=True) for w in self.app.watchers]
         if self.app.webhooks is not None:  # queued webhook actions, off the mailbox threads
             threads.append(threading.Thread(target=self.app.webhooks.run, args=(self.stop,),
                                             name="webhooks", daemon=True))
@@ -69,9 +72,10 @@ class Daemon:
         for thread in threads:
             thread.start()
         interval = max(0.2, self.app.config.rules.reload_interval_seconds or 2.0)
-        while not self.stop.is_set():
-            self.pruner.maybe_run()  # at start, then hourly
-            if self._reload.wait(interval):
+        self.pruner.maybe_run()  # at start, then hourly
+        while not self.stop.wait(interval):  # wakes at once on stop, not at the next interval
+            self.pruner.maybe_run()
+            if self._reload.is_set():  # SIGHUP
                 self._reload.clear()
                 self.app.rules.maybe_reload(force=True)
             else:
@@ -142,6 +146,11 @@ def process_available(app: App) -> int:
         app.sender.run_once()
     if app.webhooks is not None:
         app.webhooks.run_once()
+    for watcher in app.watchers:  # one look for corrections, then let go of the connection
+        try:
+            watcher.scan()
+        finally:
+            watcher.close()
     return total
 
 

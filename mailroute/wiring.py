@@ -15,12 +15,13 @@ from .adapters.kpi import CorrectionsCollector
 from .adapters.llm.webhook import WebhookSender
 from .adapters.metrics import Metrics
 from .adapters.model_files import current_version, load_model, thresholds_for
-from .adapters.rule_files import TEMPLATES_DIR, RuleBook
+from .adapters.rule_files import TEMPLATES_DIR, RuleBook, webhooks_of
 from .adapters.sender import Sender, SenderMetrics
 from .adapters.sources.base import Source
 from .adapters.sources.maildir import MaildirSource
 from .adapters.store import Store
 from .adapters.templates import Templates
+from .adapters.transports import api_routes
 from .config import Config
 from .config.exchange import EwsMailbox, GraphMailbox
 from .config.imap import ImapMailbox
@@ -93,6 +94,7 @@ class App:
     llm: object | None = None  # the LLM tier (adapters/llm/tier.py), when llm.enabled
     webhooks: WebhookSender | None = None  # delivers queued webhook actions, when configured
     llm_pool: ThreadPoolExecutor | None = None  # bounded LLM concurrency (runner.py)
+    watchers: list = field(default_factory=list)  # IMAP correction watchers (correction_watch)
 
     def readiness(self) -> dict[str, bool]:
         """``/readyz``: config loaded, store writable, rules in force, and every source
@@ -155,17 +157,19 @@ def build_source(mailbox, config: Config, store: Store,
 
 
 def build_sender(config: Config, store: Store, registry: CollectorRegistry) -> Sender | None:
-    """The SMTP outbox worker, or None when ``smtp.enabled`` is false (sends stay queued)."""
+    """The outbox worker, or None when ``smtp.enabled`` is false and no Exchange mailbox
+    sends through its own API (``send_via``): then sends stay queued."""
     smtp = config.smtp
-    if not smtp.enabled:
+    routes = api_routes(config.mailboxes, store, registry)
+    if not smtp.enabled and not routes:
         return None
-    if smtp.password is not None:
+    if smtp.enabled and smtp.password is not None:
         try:
             smtp.password.reveal()  # fail at start, not at the first send
         except ValueError as exc:
             raise ConfigError(f"{config.source_path or 'config'}: smtp.password: {exc}") from None
     templates = Templates(config.rules.dir / TEMPLATES_DIR)
-    return Sender(store, smtp, templates, SenderMetrics(registry))
+    return Sender(store, smtp, templates, SenderMetrics(registry), routes=routes)
 
 
 def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
@@ -184,6 +188,7 @@ def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
             metrics.rules_reload.labels("ok" if ok else "refused").inc(),
             metrics.rules_loaded.set(count),
         ),
+        webhooks=webhooks_of(config),
     )
     model = ModelHolder(config.classifier.models_dir, metrics)
     llm = None
@@ -206,6 +211,10 @@ def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
     sources = [build_source(m, config, store, registry) for m in config.mailboxes]
     app = App(config, registry, metrics, store, rules, model, pipeline, sources)
     app.sender = build_sender(config, store, registry)
+    if any(getattr(m, "corrections", None) for m in config.mailboxes):
+        from .adapters.correction_watch import build_watchers  # imapclient only when needed
+
+        app.watchers = build_watchers(config.mailboxes, store, rules.current)
     app.llm = llm
     if llm is not None and config.llm.concurrency > 1:
         app.llm_pool = ThreadPoolExecutor(config.llm.concurrency, thread_name_prefix="llm")

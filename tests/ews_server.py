@@ -2,7 +2,8 @@
 
 It keeps a mailbox in memory (folders, messages with MIME, categories, the flag) and answers
 the operations the EWS source uses: GetFolder, FindFolder, CreateFolder, SyncFolderItems,
-GetItem, FindItem (restriction on InternetMessageId), MoveItem, CopyItem, UpdateItem.
+GetItem, FindItem (restriction on InternetMessageId), MoveItem, CopyItem, UpdateItem, and
+CreateItem of a message from MimeContent (SendOnly / SendAndSaveCopy, recorded in ``sent``).
 Responses follow the shapes of Microsoft's documented examples (EWS reference, "XML elements"
 and the operation pages). Like Exchange, an item gets a new ItemId when it moves.
 
@@ -38,6 +39,16 @@ class EwsFolder:
 
 
 @dataclass
+class EwsSent:
+    """One message the responder "sent" (CreateItem with a Send disposition)."""
+
+    mime: bytes
+    disposition: str
+    saved_folder: str | None  # the folder id the copy was saved in
+    saved_mailbox: str  # the mailbox named in SavedItemFolderId ("" for the caller's own)
+
+
+@dataclass
 class EwsItem:
     id: str
     folder: str
@@ -64,10 +75,14 @@ class EwsState:
         self.ops: list[str] = []  # every operation answered, in order
         self.busy = 0  # answer this many next requests with ErrorServerBusy
         self.busy_ms = 50
+        self.busy_op: str | None = None  # when set, only this operation is answered busy
         self.fail: dict[str, str] = {}  # operation -> EWS error code to answer with
+        self.sent: list[EwsSent] = []
+        self.drop_next = 0  # close this many next CreateItem connections without an answer
         root = self.add_folder("root", None, "root")
         top = self.add_folder("Top of Information Store", root.id, "msgfolderroot")
         self.add_folder("Inbox", top.id, "inbox")
+        self.add_folder("Sent Items", top.id, "sentitems")
 
     def new_id(self, prefix: str) -> str:
         # Real ids are long base64 strings; the exact form does not matter to clients.
@@ -243,7 +258,14 @@ class Handler(BaseHTTPRequestHandler):
         state = self.state
         with state.lock:
             state.ops.append(op)
-            if state.busy > 0:
+            if op == "CreateItem" and state.drop_next > 0:
+                # the request arrived and was processed; the answer is lost on the way
+                state.drop_next -= 1
+                self.op_CreateItem(request)
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if state.busy > 0 and state.busy_op in (None, op):
                 state.busy -= 1
                 self._send(500, server_busy(state.busy_ms))
                 return
@@ -368,6 +390,31 @@ class Handler(BaseHTTPRequestHandler):
 
     def op_CopyItem(self, req: etree._Element) -> list[str]:
         return self._move(req, "CopyItem", copy=True)
+
+    def op_CreateItem(self, req: etree._Element) -> list[str]:
+        disposition = req.get("MessageDisposition", "SaveOnly")
+        saved = req.find("m:SavedItemFolderId", NS)
+        folder = self._folder_ref(saved[0]) if saved is not None else None
+        mailbox = (saved.findtext(".//t:Mailbox/t:EmailAddress", default="", namespaces=NS)
+                   if saved is not None else "")
+        out = []
+        for message in req.find("m:Items", NS):
+            mime_text = message.findtext("t:MimeContent", namespaces=NS)
+            if not mime_text:
+                out.append(error("CreateItem", "ErrorInvalidRecipients",
+                                 "At least one recipient isn't valid."))
+                continue
+            mime = base64.b64decode(mime_text)
+            self.state.sent.append(EwsSent(mime, disposition, folder.id if folder else None,
+                                           mailbox))
+            if disposition == "SendAndSaveCopy" and folder is not None:
+                item = EwsItem(self.state.new_id("I"), folder.id, mime, next(self.state._seq),
+                               message_id=(message_from_bytes(mime).get("Message-ID") or ""
+                                           ).strip())
+                self.state.items[item.id] = item
+            # send dispositions return no item id, as in Exchange
+            out.append(ok("CreateItem", "<m:Items/>"))
+        return out
 
     def op_UpdateItem(self, req: etree._Element) -> list[str]:
         out = []

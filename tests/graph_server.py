@@ -8,17 +8,23 @@ Served: OpenID discovery and the client-credentials token endpoint; under
 ``/v1.0/users/{mailbox}``: mailFolders (well-known names, ``$filter=displayName eq``,
 childFolders, create), ``messages/delta`` with paging (nextLink) and a deltaLink,
 ``messages/{id}/$value``, GET/PATCH message (categories, flag), move and copy, and
-``messages?$filter=internetMessageId eq``. Shapes follow Microsoft's Graph reference.
+``messages?$filter=internetMessageId eq``, and ``sendMail`` with a MIME body (base64
+``text/plain``; recorded in ``sent``, a copy saved in Sent Items). Shapes follow Microsoft's
+Graph reference.
 Ids stay the same across moves only when the client asks for ``IdType="ImmutableId"``,
 as in Exchange Online.
 
 Failure modes a test can switch on: ``throttle`` (the next N Graph calls get 429 with
 ``Retry-After``), ``revoked`` (every token is refused with 401) and a wrong client secret
-(the token endpoint answers ``invalid_client``).
+(the token endpoint answers ``invalid_client``); for sendMail also ``send_error`` (answer
+the next sendMail with this HTTP status) and ``drop_next`` (send, then close the connection
+without an answer).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import itertools
 import json
@@ -107,10 +113,15 @@ class GraphState:
         self.token_requests = 0
         self.throttle = 0
         self.retry_after = "1"
+        self.throttle_path: str | None = None  # when set, only this path is throttled
         self.revoked = False
         self.expire_deltas = False  # answer 410 to delta links issued so far
+        self.sent: list[bytes] = []  # MIME of every message sendMail accepted
+        self.send_error: int | None = None  # answer the next sendMail with this status
+        self.drop_next = 0  # sendMail: send, then close the connection without an answer
         top = self.add_folder("Top of Information Store", None, "msgfolderroot")
         self.add_folder("Inbox", top.id, "inbox")
+        self.add_folder("Sent Items", top.id, "sentitems")
 
     def new_id(self, prefix: str) -> str:
         return f"AAMk{prefix}{next(self._ids):08d}AAA="
@@ -221,7 +232,8 @@ class Handler(BaseHTTPRequestHandler):
             if self.state.revoked or token not in self.state.tokens:
                 self._error(401, "InvalidAuthenticationToken", "Access token is invalid.")
                 return
-            if self.state.throttle > 0:
+            if self.state.throttle > 0 and self.state.throttle_path in (
+                    None, path[len(prefix):]):
                 self.state.throttle -= 1
                 self._error(429, "ApplicationThrottled",
                             "Application is over its MailboxConcurrency limit.",
@@ -229,8 +241,42 @@ class Handler(BaseHTTPRequestHandler):
                 return
             self._graph(method, path[len(prefix):], query)
 
+    def _send_mail(self) -> None:
+        state = self.state
+        body = self._body()
+        if state.send_error is not None:
+            status, state.send_error = state.send_error, None
+            code = "ErrorSendAsDenied" if status == 403 else "ErrorInternalServerError"
+            self._error(status, code, f"sendMail refused ({status})")
+            return
+        if self.headers.get("Content-Type", "").split(";")[0].strip() != "text/plain":
+            self._error(400, "ErrorInvalidRequest", "MIME content must be text/plain base64")
+            return
+        try:
+            mime = base64.b64decode(body, validate=True)
+        except binascii.Error:
+            self._error(400, "ErrorMimeContentInvalidBase64String", "Invalid base64 string.")
+            return
+        state.sent.append(mime)
+        sent_items = state.well_known("sentitems")
+        mid = (message_from_bytes(mime).get("Message-ID") or "").strip()
+        copy = GraphMessage(state.new_id("M"), sent_items.id, mime, next(state._changes),
+                            internet_message_id=mid)
+        state.messages[copy.id] = copy
+        if state.drop_next > 0:  # accepted and sent; the answer is lost on the way
+            state.drop_next -= 1
+            self.close_connection = True
+            self.connection.shutdown(2)
+            return
+        self.send_response(202)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def _graph(self, method: str, path: str, query: dict[str, str]) -> None:
         state = self.state
+        if path == "/sendMail" and method == "POST":
+            self._send_mail()
+            return
         immutable = 'IdType="ImmutableId"' in self.headers.get("Prefer", "")
         m = re.fullmatch(r"/mailFolders(?:/([^/]+)(?:/(childFolders|messages(?:/delta)?))?)?",
                          path)

@@ -135,9 +135,10 @@ def test_verdict_is_not_worse_on_both_figures() -> None:
 def test_configured_target_precision_sets_the_policy(make_app, project: Path) -> None:
     config = project / "config.toml"
     text = config.read_text()
+    assert "target_precision = 0.95" in text  # the shipped config asks for 0.95
     config.write_text(text.replace("[classifier]\n",
-                                   "[classifier]\ntarget_precision = 0.95\n"
-                                   "label_target_precision = { invoice = 0.99 }\n", 1))
+                                   "[classifier]\nlabel_target_precision = { invoice = 0.99 }\n",
+                                   1))
     app = make_app()
     meta = app.model.metadata
     expected = thresholds_for(meta, 0.95, {"invoice": 0.99})

@@ -90,3 +90,22 @@ def test_run_stops_cleanly_on_sigterm(project: Path):
     assert proc.returncode == 0, err
     assert "message handled" in err and "category=invoice" in err and "rule=invoice" in err
     assert "mailroute stopped" in err
+
+
+def test_metrics_port_in_use_is_a_clear_error(project: Path):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        config = (project / "config.toml").read_text().replace("port = 0", f"port = {port}")
+        (project / "config.toml").write_text(config)
+        result = subprocess.run(
+            [sys.executable, "-m", "mailroute", "-c", str(project / "config.toml"), "run"],
+            cwd=project, capture_output=True, text=True, timeout=60,
+        )
+    assert result.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "another mailroute running" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -268,7 +268,7 @@ def test_without_a_configured_version_exchangelib_probes_it_first(ews, ews_app):
     ("extra", "message"),
     [
         ({"password": '"plain"'}, "secrets may not be written in the config file"),
-        ({"send_via": '"ews"'}, "send_via = 'ews' is not implemented yet"),
+        ({"send_via": '"graph"'}, "send_via: Input should be 'smtp' or 'ews'"),
         ({"service_endpoint": '"ftp://x"'}, r"service_endpoint must be an http\(s\) URL"),
         ({"folders": '["../x"]'}, "must be a relative folder path"),
         ({"acces_type": '"delegate"'}, "acces_type: unknown key"),

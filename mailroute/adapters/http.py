@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from ..errors import MailrouteError
 
 Readiness = Callable[[], dict[str, bool]]
 
@@ -41,14 +45,29 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        # a scraper that hangs up mid-response is not an error worth a traceback
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 class MetricsServer:
     """A small threaded HTTP server; ``port`` 0 picks a free one (see ``address``)."""
 
     def __init__(self, host: str, port: int, registry: CollectorRegistry, readiness: Readiness):
         handler = type("Handler", (_Handler,), {"registry": registry,
                                                  "readiness": staticmethod(readiness)})
-        self._server = ThreadingHTTPServer((host, port), handler)
-        self._server.daemon_threads = True
+        try:
+            self._server = _Server((host, port), handler)
+        except OSError as exc:
+            raise MailrouteError(
+                f"metrics.host/metrics.port: cannot listen on {host}:{port}: {exc.strerror}"
+                + (" (is another mailroute running?)" if exc.errno == errno.EADDRINUSE else "")
+            ) from None
         self._thread = threading.Thread(target=self._server.serve_forever, name="metrics",
                                         daemon=True)
 

@@ -2,8 +2,14 @@
 
 Pruned (set to NULL): the stored message (``messages.message``: body, headers, attachments),
 LLM prompt and response text (``llm_calls.prompt``/``response``; their SHA-256 stays),
-extracted field values (``fields.value``; name and validation status stay) and the copy of
-the original bytes kept for a send once that send is no longer waiting (``outbox.raw``).
+extracted field values (``fields.value``; name and validation status stay), summaries
+(``summaries.summary`` and ``messages.summary``; language and template version stay), the
+free-text detail of attachments that failed to be read (``attachment_texts.detail`` of
+``error``/``skipped`` rows: an exception text can quote the document; the structured details
+of the other rows, such as page counts and sizes, stay), and the copy of the original bytes
+kept for a send once that send is no longer waiting (``outbox.raw``). Rows of the LLM
+response cache (``llm_cache``) older than the cutoff are deleted: they hold answers (field
+values, summaries) and are rebuilt by the next call for the same content.
 
 Kept: every message row's metadata (mailbox, ids, hash, subject, sender, times, label,
 confidence, tier, rule, reason, outcome), every action with its result, LLM call
@@ -34,10 +40,14 @@ class PruneResult:
     llm_calls: int = 0
     fields: int = 0
     outbox: int = 0
+    summaries: int = 0
+    attachment_texts: int = 0
+    llm_cache: int = 0
 
     @property
     def total(self) -> int:
-        return self.messages + self.llm_calls + self.fields + self.outbox
+        return (self.messages + self.llm_calls + self.fields + self.outbox + self.summaries
+                + self.attachment_texts + self.llm_cache)
 
 
 def cutoff_for(days: int, now: datetime | None = None) -> datetime:
@@ -72,7 +82,20 @@ def prune(store: Store, before: datetime) -> PruneResult:
             f"AND message IN ({old})",
             [stamp, stamp],
         ).rowcount
-    return PruneResult(messages, llm_calls, fields, outbox)
+        summaries = db.execute(
+            f"UPDATE summaries SET summary=NULL WHERE summary IS NOT NULL AND message IN ({old})",
+            [stamp],
+        ).rowcount
+        db.execute(f"UPDATE messages SET summary=NULL WHERE summary IS NOT NULL AND id IN ({old})",
+                   [stamp])  # the copy the sender reads; counted with summaries
+        attachment_texts = db.execute(
+            "UPDATE attachment_texts SET detail=NULL WHERE detail IS NOT NULL "
+            f"AND status IN ('error', 'skipped') AND message IN ({old})",
+            [stamp],
+        ).rowcount
+        llm_cache = db.execute("DELETE FROM llm_cache WHERE created_at < ?", [stamp]).rowcount
+    return PruneResult(messages, llm_calls, fields, outbox, summaries, attachment_texts,
+                       llm_cache)
 
 
 class Pruner:

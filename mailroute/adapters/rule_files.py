@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
 
 from ..core.rules import Rule, compile_rules
@@ -31,8 +32,18 @@ def template_exists(directory: Path, name: str) -> bool:
     return any(p.name.split(".", 1)[0] == name for p in base.glob(f"{name}.*"))
 
 
-def load_rules(directory: Path) -> tuple[Rule, ...]:
-    """Read, validate and compile every rule file. Raises RuleError listing all problems."""
+def webhooks_of(config) -> Callable[[str], bool]:
+    """The ``webhooks`` predicate for :func:`load_rules`: is ``[webhooks.NAME]`` configured?"""
+    names = frozenset(config.webhooks)
+    return lambda name: name in names
+
+
+def load_rules(directory: Path,
+               webhooks: Callable[[str], bool] | None = None) -> tuple[Rule, ...]:
+    """Read, validate and compile every rule file. Raises RuleError listing all problems.
+
+    ``webhooks`` tells whether a webhook name is configured; ``None`` skips that check
+    (no config at hand)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise RuleError([f"{directory}: rules folder not found"])
@@ -49,7 +60,8 @@ def load_rules(directory: Path) -> tuple[Rule, ...]:
         except (OSError, UnicodeDecodeError) as exc:
             problems.append(f"{label}: cannot read: {exc}")
     try:
-        rules = compile_rules(tables, templates=lambda name: template_exists(directory, name))
+        rules = compile_rules(tables, templates=lambda name: template_exists(directory, name),
+                              webhooks=webhooks)
     except RuleError as exc:
         problems.extend(exc.problems)
         raise RuleError(problems) from None
@@ -72,12 +84,14 @@ def _fingerprint(directory: Path) -> tuple:
 class RuleBook:
     """The rules in force, swapped atomically when a valid edit lands."""
 
-    def __init__(self, directory: Path, on_reload=None):
+    def __init__(self, directory: Path, on_reload=None,
+                 webhooks: Callable[[str], bool] | None = None):
         self.directory = Path(directory)
+        self.webhooks = webhooks  # a rule naming an unconfigured webhook is refused
         self._lock = threading.Lock()
         self._on_reload = on_reload or (lambda ok, count: None)
         self._fingerprint = _fingerprint(self.directory)
-        self._rules = load_rules(self.directory)
+        self._rules = load_rules(self.directory, self.webhooks)
         self.last_error = ""
         self._on_reload(True, len(self._rules))
 
@@ -92,7 +106,7 @@ class RuleBook:
                 return False
             self._fingerprint = fingerprint
             try:
-                rules = load_rules(self.directory)
+                rules = load_rules(self.directory, self.webhooks)
             except RuleError as exc:
                 self.last_error = str(exc)
                 log.error(

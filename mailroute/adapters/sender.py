@@ -1,19 +1,21 @@
-"""The outbox worker: delivers queued ``forward`` and ``reply`` actions through SMTP.
+"""The outbox worker: delivers queued ``forward`` and ``reply`` actions through SMTP, or
+through the mailbox's own Exchange API when it says ``send_via = "ews"``/``"graph"``
+(transports.py; every rule below is the same for all of them).
 
 Action states it drives (docs/smtp.md): ``queued`` -> ``sending`` -> ``done``; a failed
 attempt goes back to ``queued`` with the error and a back-off, and after ``max_attempts``
 to ``failed`` (final); a refused auto-reply becomes ``skipped`` with the reason. An action
-is marked ``sending`` (committed) before its SMTP transaction starts: one still ``sending``
-when the sender starts again was interrupted mid-transaction, may or may not have been
-delivered, and is marked ``uncertain`` for a human instead of being sent twice. A connection
-lost after the message data went out is ``uncertain`` for the same reason.
+is marked ``sending`` (committed) before its SMTP transaction (or API call) starts: one still
+``sending`` when the sender starts again was interrupted mid-transaction, may or may not have
+been delivered, and is marked ``uncertain`` for a human instead of being sent twice. A
+connection lost after the message data (or the API request) went out is ``uncertain`` for the
+same reason.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import smtplib
 import threading
 import time
 from collections import Counter as Tally
@@ -28,9 +30,9 @@ from ..config.smtp import SmtpSection
 from ..core import autoreply, compose
 from ..core.message import Message, RawMail
 from ..core.parse import parse
-from .smtp import SendFailed, SendUncertain, SmtpUnavailable, close, connect, drop, transmit
 from .store import Store, iso, retry_time, utcnow
 from .templates import ReplyTemplateError, Templates
+from .transports import Route, SendFailed, SendUncertain, Transport, Unavailable, smtp_route
 
 log = logging.getLogger("mailroute.sender")
 
@@ -51,7 +53,8 @@ class SenderMetrics:
         )
         self.duration = Histogram(
             "mailroute_send_duration_seconds",
-            "Time of one SMTP transaction (MAIL FROM to the end of DATA).",
+            "Time of one send: an SMTP transaction (MAIL FROM to the end of DATA) or one "
+            "EWS/Graph send call.",
             ["kind"], buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
             registry=registry,
         )
@@ -70,6 +73,12 @@ class SenderMetrics:
             "1 when the last connection to the SMTP server succeeded, else 0.",
             registry=registry,
         )
+        self.transport_up = Gauge(
+            "mailroute_send_transport_up",
+            "1 when the last connection of a send route worked, else 0 (transport: smtp, "
+            "or ews:/graph: and the mailbox name for send_via = ews/graph).",
+            ["transport"], registry=registry,
+        )
 
 
 def _parse_iso(value: str) -> datetime:
@@ -86,6 +95,7 @@ class Sender:
         templates: Templates,
         metrics: SenderMetrics,
         *,
+        routes: dict[str, Route] | None = None,
         clock: Callable[[], datetime] = utcnow,
     ):
         self.store = store
@@ -93,10 +103,14 @@ class Sender:
         self.templates = templates
         self.metrics = metrics
         self.clock = clock
-        self.own = config.own()
-        self._server_failures = 0
-        self._server_retry_at: datetime | None = None
-        self.last_error = ""  # why the SMTP server was last unusable ("" once it works again)
+        # mailbox -> its own API route (send_via = ews/graph); others go through SMTP when
+        # smtp.enabled, else their sends stay queued
+        self.routes = dict(routes or {})
+        # the shared mailboxes that send for themselves are us too: never auto-replied to
+        self.own = config.own() | {r.sender for r in self.routes.values() if r.sender}
+        self._failures: dict[str, int] = {}  # route key -> consecutive connection failures
+        self._retry_at: dict[str, datetime] = {}  # route key -> when to try it again
+        self.last_error = ""  # why a send route was last unusable ("" once it works again)
         self._mailboxes: set[str] = set()
         self._capped: set[str] = set()
         self._lock = threading.Lock()  # one pass at a time (daemon thread vs. run --once)
@@ -125,9 +139,10 @@ class Sender:
             for row in rows:
                 db.execute(
                     "UPDATE actions SET state='uncertain', error=?, updated_at=? WHERE id=?",
-                    ["interrupted during the SMTP transaction (restart): it may or may not "
-                     "have been delivered, so it is not resent automatically; check the "
-                     "recipient or the SMTP server log, then re-queue it if it was lost",
+                    ["interrupted during the SMTP transaction or API call (restart): it may or "
+                     "may not have been delivered, so it is not resent automatically; check "
+                     "the recipient, the SMTP server log or the mailbox's Sent Items, then "
+                     "re-queue it if it was lost",
                      iso(now), row["id"]],
                 )
         for row in rows:
@@ -145,20 +160,29 @@ class Sender:
             counts: Tally[str] = Tally()
             self._capped = set()
             now = self.clock()
-            if self._server_retry_at and now < self._server_retry_at:
-                return dict(counts)
-            conn: smtplib.SMTP | None = None
+            open_: dict[str, Transport] = {}  # route key -> transport opened in this pass
             try:
                 for row in self._due(now):
                     if stop is not None and stop.is_set():
                         break
-                    result, conn = self._one(row, conn, counts)
-                    if result == "server_down":
-                        break
+                    route = self.route(row["mailbox"])
+                    if route is None:
+                        continue  # SMTP is off and this mailbox has no API route: waits
+                    retry_at = self._retry_at.get(route.key)
+                    if retry_at is not None and now < retry_at:
+                        continue  # its server was down: wait for the route's back-off
+                    self._one(row, route, open_, counts, stop)
             finally:
-                close(conn)
+                for transport in open_.values():
+                    transport.close()
                 self._gauge()
             return dict(counts)
+
+    def route(self, mailbox: str) -> Route | None:
+        """The way out for ``mailbox``'s sends: its own API, else SMTP when enabled."""
+        if mailbox in self.routes:
+            return self.routes[mailbox]
+        return smtp_route(self.config, mailbox) if self.config.enabled else None
 
     def _due(self, now: datetime) -> list[dict[str, Any]]:
         with self.store.transaction() as db:
@@ -178,8 +202,9 @@ class Sender:
         return due
 
     def _one(
-        self, row: dict[str, Any], conn: smtplib.SMTP | None, counts: Tally[str]
-    ) -> tuple[str, smtplib.SMTP | None]:
+        self, row: dict[str, Any], route: Route, open_: dict[str, Transport],
+        counts: Tally[str], stop: threading.Event | None,
+    ) -> str:
         mailbox, kind = row["mailbox"], row["kind"]
         now = self.clock()
         if self._sent_within_hour(mailbox, now) >= self.config.max_per_hour:
@@ -187,53 +212,57 @@ class Sender:
                 self._capped.add(mailbox)
                 self.metrics.rate_limited.labels(mailbox).inc()
             counts["deferred"] += 1
-            return "deferred", conn
+            return "deferred"
         try:
-            outgoing, skip = self._compose(row, now)
+            outgoing, skip = self._compose(row, route, now)
         except (SendFailed, ReplyTemplateError, ValueError) as exc:
             self._retry_or_fail(row, f"cannot build the {kind}: {exc}", counts)
-            return "failed", conn
+            return "failed"
         except Exception as exc:  # a bug must not block the queue: bounded by max_attempts
             log.exception("building a send failed", extra={"fields": self._fields(row)})
             self._retry_or_fail(row, f"cannot build the {kind}: {type(exc).__name__}: {exc}",
                                 counts)
-            return "failed", conn
+            return "failed"
         if outgoing is None:
             self._skip(row, skip, counts)
-            return "skipped", conn
-        if conn is None:
+            return "skipped"
+        transport = open_.get(route.key)
+        if transport is None:  # opened lazily: a pass of only skips connects to nothing
+            transport = route.make()
             try:
-                conn = connect(self.config)
-                self.metrics.smtp_up.set(1)
-                self.last_error = ""
-            except SmtpUnavailable as exc:
-                self._server_down(str(exc))
-                return "server_down", None
+                transport.open(stop)
+            except Unavailable as exc:
+                transport.close()
+                self._server_down(route, str(exc))
+                return "server_down"
+            open_[route.key] = transport
+            self._server_up(route)
         recipient = outgoing.recipients[0] if kind == "reply" else ""
         if not self._claim(row, recipient, now):
-            return "gone", conn  # another sender took it
+            return "gone"  # another sender took it
         started = time.perf_counter()
         try:
-            answer = transmit(conn, outgoing)
+            answer = transport.send(outgoing)
         except SendUncertain as exc:
             self._uncertain(row, str(exc), counts)
-            return "uncertain", drop(conn)
-        except SmtpUnavailable as exc:  # link lost before any data went out: nothing sent
+            return "uncertain"
+        except Unavailable as exc:  # unreachable or refused before anything was sent
             self._release(row, f"not sent: {exc}")
-            self._server_down(str(exc))
-            return "server_down", drop(conn)
+            transport.close()
+            del open_[route.key]
+            self._server_down(route, str(exc))
+            return "server_down"
         except SendFailed as exc:
             self._retry_or_fail(row, str(exc), counts, sending=True)
-            return "failed", conn
+            return "failed"
         self.metrics.duration.labels(kind).observe(time.perf_counter() - started)
         self._done(row, outgoing, answer, counts)
-        self._server_failures = 0
-        return "sent", conn
+        return "sent"
 
     # -- building ------------------------------------------------------------------------
 
     def _compose(
-        self, row: dict[str, Any], now: datetime
+        self, row: dict[str, Any], route: Route, now: datetime
     ) -> tuple[compose.Outgoing | None, str]:
         raw_bytes = self.store.outbox_raw(row["id"])
         if raw_bytes is None:
@@ -248,7 +277,7 @@ class Sender:
             rule=row.get("rule") or msg_row.get("rule") or "",
             summary=str(msg_row.get("summary") or ""),
         )
-        sender = self.config.sender_for(row["mailbox"])
+        sender = route.sender or self.config.sender_for(row["mailbox"])
         message_id = make_msgid(domain=sender.rpartition("@")[2] or None)
         params = _params(row)
         if row["kind"] == "forward":
@@ -289,17 +318,32 @@ class Sender:
             null_sender=self.config.reply_null_sender,
         ), ""
 
-    # -- SMTP ----------------------------------------------------------------------------
+    # -- routes up and down --------------------------------------------------------------
 
-    def _server_down(self, error: str) -> None:
-        self.metrics.smtp_up.set(0)
+    def _server_up(self, route: Route) -> None:
+        if route.key == "smtp":
+            self.metrics.smtp_up.set(1)
+        self.metrics.transport_up.labels(route.key).set(1)
+        self._failures.pop(route.key, None)
+        self._retry_at.pop(route.key, None)
+        if not self._retry_at:
+            self.last_error = ""
+
+    def _server_down(self, route: Route, error: str) -> None:
+        """Nothing was sent: the route's sends stay queued, no attempt is counted, and the
+        route is tried again after a back-off (doubling, at most 15 minutes)."""
+        if route.key == "smtp":
+            self.metrics.smtp_up.set(0)
+        self.metrics.transport_up.labels(route.key).set(0)
         self.last_error = error
-        self._server_failures += 1
+        failures = self._failures.get(route.key, 0) + 1
+        self._failures[route.key] = failures
         delay = min(SERVER_BACKOFF_MAX,
-                    max(1.0, self.config.retry_backoff_seconds) * 2 ** (self._server_failures - 1))
-        self._server_retry_at = self.clock() + timedelta(seconds=delay)
-        log.error("SMTP server unavailable: sends stay queued", extra={"fields": {
-            "error": error, "retry_in_seconds": round(delay, 1)}})
+                    max(1.0, self.config.retry_backoff_seconds) * 2 ** (failures - 1))
+        self._retry_at[route.key] = self.clock() + timedelta(seconds=delay)
+        what = "SMTP server" if route.key == "smtp" else f"send route {route.key}"
+        log.error(f"{what} unavailable: sends stay queued", extra={"fields": {
+            "transport": route.key, "error": error, "retry_in_seconds": round(delay, 1)}})
 
     # -- recording -----------------------------------------------------------------------
 

@@ -72,9 +72,6 @@ class EwsMailbox(Section):
         if self.auth_type == "oauth" and not (self.client_id and self.client_secret
                                               and self.tenant_id):
             raise ValueError("auth_type = 'oauth' needs client_id, client_secret and tenant_id")
-        if self.send_via == "ews":
-            raise ValueError("send_via = 'ews' is not implemented yet; use 'smtp' "
-                             "(forwards and replies go through the SMTP sender)")
         return self
 
 
@@ -94,6 +91,7 @@ class GraphMailbox(Section):
     folders: list[str] = Field(default_factory=lambda: ["inbox"], min_length=1)
     poll_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
     create_folders: bool = True
+    send_via: Literal["smtp", "graph"] = "smtp"
     authority: str = "https://login.microsoftonline.com"
     graph_url: str = "https://graph.microsoft.com/v1.0"
     ca_bundle: Path | None = Field(default=None, description="extra CA certificates (PEM)")

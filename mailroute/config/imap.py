@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from .base import Section
+from .corrections import ImapCorrections
 from .secrets import Secret
 
 LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
@@ -75,6 +76,8 @@ class ImapMailbox(Section):
     poll_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
     batch_size: int = Field(default=100, ge=1, le=5000)
     timeouts: ImapTimeouts = Field(default_factory=ImapTimeouts)
+    # watch routed folders for people re-filing mail (docs/classifier.md)
+    corrections: ImapCorrections | None = None
 
     @model_validator(mode="after")
     def _check(self) -> ImapMailbox:

@@ -74,6 +74,8 @@ class LlmSection(Section):
     summary_words: int = Field(default=60, ge=5, le=400)
     audit_full_text: bool = False
     max_input_chars: int = Field(default=12_000, ge=500)
+    max_tokens: int = Field(default=1024, ge=16, le=100_000)
+    """Most tokens one answer may have (sent as ``max_tokens``); reserved from the budget."""
     prompts_dir: Path | None = None
     budget: LlmBudget = Field(default_factory=LlmBudget)
     prices: LlmPrices = Field(default_factory=LlmPrices)

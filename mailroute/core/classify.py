@@ -99,12 +99,20 @@ def build_features() -> ColumnTransformer:
                 0,
             ),
             (
+                "meta",
+                TfidfVectorizer(
+                    ngram_range=(1, 1), token_pattern=r"\S+", min_df=1, max_features=100_000,
+                    sublinear_tf=True, lowercase=False, dtype=np.float32,
+                ),
+                1,
+            ),
+            (
                 "chars",
                 TfidfVectorizer(
                     analyzer="char_wb", ngram_range=(3, 5), min_df=2, max_features=50_000,
                     sublinear_tf=True, lowercase=True, dtype=np.float32,
                 ),
-                1,
+                2,
             ),
         ]
     )
@@ -125,9 +133,9 @@ def build_pipeline(n_folds: int = 3, seed: int = 0) -> Pipeline:
 
 def to_matrix(messages: Sequence[Message]) -> np.ndarray:
     """The 2-column object array the pipeline takes (words view, chars view)."""
-    docs = np.empty((len(messages), 2), dtype=object)
+    docs = np.empty((len(messages), 3), dtype=object)
     for i, msg in enumerate(messages):
-        docs[i, 0], docs[i, 1] = document(msg)
+        docs[i, 0], docs[i, 1], docs[i, 2] = document(msg)
     return docs
 
 
@@ -188,19 +196,17 @@ def fit(
     step("features", 1, total)
     if groups is None:
         groups = duplicate_groups(messages)
-    predicted = np.empty(len(labels), dtype=object)
-    confidence = np.full(len(labels), np.nan)
     splitter = StratifiedGroupKFold(n_splits=n_outer, shuffle=True, random_state=seed)
+    fold_models = []
     for i, (train_idx, test_idx) in enumerate(splitter.split(X, y, np.asarray(groups))):
         y_train = y[train_idx]
         if len(set(y_train)) >= 2 and min(Counter(y_train).values()) >= 2:
             model = build_model(_inner_folds(list(y_train)), seed).fit(X[train_idx], y_train)
-            proba = model.predict_proba(X[test_idx])
-            best = proba.argmax(axis=1)
-            predicted[test_idx] = model.classes_[best]
-            confidence[test_idx] = proba[np.arange(len(test_idx)), best]
+            fold_models.append((model, Counter(y_train), test_idx))
         step("cross-validation", i + 2, total)
+    prior_weight, predicted, confidence, tried = _choose_prior_weight(X, y, fold_models)
     final = build_model(_inner_folds(labels), seed).fit(X, y)
+    _shift_priors(final, Counter(labels), prior_weight)
     step("final model", total, total)
     pipeline = Pipeline([("features", features), ("model", final)])
 
@@ -225,11 +231,61 @@ def fit(
         macro_f1=summary["macro_f1"],
         extra={
             "evaluation": f"{n_outer}-fold cross-validation, duplicate groups kept together",
+            "prior_weight": prior_weight,
+            "prior_weight_cv": tried,
             "cv_coverage_at_precision": coverage,
             "thresholds_by_target": thresholds,
         },
     )
     return Trained(pipeline, report, p_done, c_done, thresholds)
+
+
+# How strongly the decision leans away from frequent labels: probabilities are divided by
+# prior ** weight (0: plain calibrated probabilities; 1: as if every label were as frequent).
+PRIOR_WEIGHTS: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75)
+# A weight must not cost more out-of-fold accuracy than this to be chosen for macro-F1.
+PRIOR_ACCURACY_SLACK = 0.01
+
+
+def _shift_priors(model: CalibratedClassifierCV, counts: Counter, weight: float) -> list[float]:
+    """Divide each label's calibrated probability by its training share ** ``weight``, by
+    moving the intercept of its Platt sigmoid (exact where the probability is small, which
+    is where it decides between rare labels). Returns the old intercepts (to undo)."""
+    calibrated = model.calibrated_classifiers_[0]
+    old = [float(c.b_) for c in calibrated.calibrators]
+    classes = list(calibrated.estimator.classes_)
+    if weight and len(classes) > 2 and len(old) == len(classes):
+        total = sum(counts.values())
+        for c, label, b in zip(calibrated.calibrators, classes, old, strict=True):
+            c.b_ = b + weight * float(np.log(counts[label] / total))
+    return old
+
+
+def _choose_prior_weight(X, y: np.ndarray, fold_models: list) -> tuple[
+        float, np.ndarray, np.ndarray, dict[str, dict[str, float]]]:
+    """The prior weight with the best out-of-fold macro-F1 among those within
+    ``PRIOR_ACCURACY_SLACK`` of the best out-of-fold accuracy; with its predictions."""
+    results = []
+    for weight in PRIOR_WEIGHTS:
+        predicted = np.empty(len(y), dtype=object)
+        confidence = np.full(len(y), np.nan)
+        for model, counts, test_idx in fold_models:
+            old = _shift_priors(model, counts, weight)
+            proba = model.predict_proba(X[test_idx])
+            for c, b in zip(model.calibrated_classifiers_[0].calibrators, old, strict=True):
+                c.b_ = b
+            best = proba.argmax(axis=1)
+            predicted[test_idx] = model.classes_[best]
+            confidence[test_idx] = proba[np.arange(len(test_idx)), best]
+        done = ~np.isnan(confidence)
+        figures = label_metrics(list(y[done]), list(predicted[done])) if done.any() else \
+            {"accuracy": 0.0, "macro_f1": 0.0}
+        results.append((weight, figures["accuracy"], figures["macro_f1"], predicted, confidence))
+    best_accuracy = max(r[1] for r in results)
+    eligible = [r for r in results if r[1] >= best_accuracy - PRIOR_ACCURACY_SLACK]
+    weight, _, _, predicted, confidence = max(eligible, key=lambda r: (r[2], -r[0]))
+    tried = {f"{r[0]:g}": {"accuracy": r[1], "macro_f1": r[2]} for r in results}
+    return weight, predicted, confidence, tried
 
 
 def train(
@@ -259,10 +315,16 @@ def _fast_analyzer(vec: TfidfVectorizer) -> Callable[[str], list[str]] | None:
     Same terms as ``vec.build_analyzer()`` (order aside, which counting ignores) for a plain
     configuration; None for anything else.
     """
-    plain = (vec.analyzer == "word" and tuple(vec.ngram_range) == (1, 2) and vec.lowercase
+    plain = (vec.analyzer == "word" and tuple(vec.ngram_range) in ((1, 1), (1, 2))
              and vec.stop_words is None and vec.preprocessor is None and vec.tokenizer is None
              and vec.strip_accents is None and vec.input == "content")
     if not plain:
+        return None
+    if tuple(vec.ngram_range) == (1, 1):
+        if vec.token_pattern == r"\S+" and not vec.lowercase:
+            return str.split  # the header tokens: whitespace-separated, case kept
+        return None
+    if not vec.lowercase:
         return None
     findall = re.compile(vec.token_pattern).findall
 

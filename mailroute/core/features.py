@@ -104,6 +104,18 @@ def _bracket_value(value: str) -> str:
     return inner.strip()
 
 
+_LIST_HEADERS = ("list-id", "x-mailing-list", "list-post", "mailing-list")
+_ADDRESS = re.compile(r"[\w.+\-=]+@[\w.\-]+")
+
+
+def _list_name(value: str) -> str:
+    """The list a list header names: its ``<...>`` value, else the first address in it."""
+    if "<" in value:
+        return _bracket_value(value).removeprefix("mailto:").partition("?")[0]
+    found = _ADDRESS.search(value)
+    return found.group(0) if found else value.strip()
+
+
 def meta_tokens(msg: Message) -> list[str]:
     """Tokens carrying routing signal that plain text does not: sender, lists, attachments."""
     tokens: list[str] = []
@@ -118,9 +130,15 @@ def meta_tokens(msg: Message) -> list[str]:
     for addr in msg.cc[:5]:
         tokens.append(_token("zcc_", addr.email))
     header = _first_values(msg)
-    list_id = header("list-id") or header("x-mailing-list") or header("list-post")
-    if list_id:
-        tokens.append(_token("zlist_", _bracket_value(list_id).removeprefix("mailto:")))
+    # every list header present (Yahoo! Groups: "Mailing-List: list x@yahoogroups.com; ...")
+    for name in _LIST_HEADERS:
+        value = header(name)
+        if value:
+            name_ = _list_name(value)
+            tokens.append(_token("zlist_", name_))
+            tokens.append(_token("zlistdomain_", name_.rpartition("@")[2].rpartition(".")[0]
+                                 if "@" in name_ else name_.partition(".")[2]))
+            tokens.append(_token("zhaslist_", name))
     sender = header("sender")
     if sender:
         tokens.append(_token("zsender_", _bracket_value(sender)))
@@ -204,13 +222,18 @@ def _text_tokens(body: str, own: str) -> list[str]:
     return tokens
 
 
-def document(msg: Message) -> tuple[str, str]:
-    """The two text views the model takes: (words, characters)."""
+def document(msg: Message) -> tuple[str, str, str]:
+    """The three views the model takes: (words, header tokens, characters).
+
+    The header tokens are a view of their own (own TF-IDF, own norm): inside a long body
+    they would weigh next to nothing, while a List-Id or a delivery address often decides
+    the route.
+    """
     own = strip_quoted(msg.body[: WORD_BODY_CHARS * 4])
     body = own[:WORD_BODY_CHARS]
     subject = clean_subject(msg.subject)
     attachments = " ".join(att.filename for att in msg.attachments[:10])
-    words = " ".join([subject, subject, body, attachments, *meta_tokens(msg),
-                      *_text_tokens(msg.body[: WORD_BODY_CHARS * 4], own)])
+    words = " ".join([subject, subject, body, attachments])
+    meta = " ".join([*meta_tokens(msg), *_text_tokens(msg.body[: WORD_BODY_CHARS * 4], own)])
     chars = f"{subject}\n{body[:CHAR_BODY_CHARS]}" if CHAR_BODY_CHARS else subject
-    return words, chars
+    return words, meta, chars

@@ -323,11 +323,13 @@ def compile_rules(
     tables: Sequence[tuple[str, Mapping[str, Any]]],
     *,
     templates: Callable[[str], bool] | None = None,
+    webhooks: Callable[[str], bool] | None = None,
 ) -> tuple[Rule, ...]:
     """Validate and compile ``(source name, parsed TOML)`` pairs, in order.
 
     Raises :class:`RuleError` listing every problem with file, rule and key.
-    ``templates`` tells whether a reply template exists.
+    ``templates`` tells whether a reply template exists; ``webhooks`` whether a
+    ``[webhooks.NAME]`` endpoint is configured (``None``: not checked).
     """
     problems: list[str] = []
     rules: list[Rule] = []
@@ -362,6 +364,10 @@ def compile_rules(
                     problems.append(
                         f"{where}: actions[{n}]: reply template {actions[-1].target!r} not found"
                     )
+                if actions[-1].kind == "webhook" and webhooks and not webhooks(actions[-1].target):
+                    name = actions[-1].target
+                    problems.append(f"{where}: actions[{n}]: webhook {name!r}: "
+                                    f"no [webhooks.{name}] in the config")
             if sum(a.terminal for a in actions) > 1:
                 problems.append(f"{where}: actions: at most one move or exceptions per rule")
             if spec.default and spec.when != When():

@@ -40,7 +40,7 @@ def build_llm(config: Config, store: Store, registry: CollectorRegistry,
     templates = load_templates(_resolve(config, cfg.prompts_dir))
     metrics = LlmMetrics(registry)
     client = LlmClient(cfg.base_url, cfg.model, api_key, timeout=cfg.timeout_seconds,
-                       max_retries=cfg.max_retries)
+                       max_retries=cfg.max_retries, max_tokens=cfg.max_tokens)
     schemas = SchemaBook(Path(config.rules.dir) / "schemas")
     if schemas.error:
         raise ConfigError(schemas.error)

@@ -29,14 +29,16 @@ class Answer:
     tokens_in: int
     tokens_out: int
     finish_reason: str
+    model: str = ""  # the model the endpoint says answered
 
 
 class LlmClient:
     """One ``openai.OpenAI`` client; thread-safe, shared by every mailbox thread."""
 
     def __init__(self, base_url: str, model: str, api_key: str | None = None, *,
-                 timeout: float = 30.0, max_retries: int = 2):
+                 timeout: float = 30.0, max_retries: int = 2, max_tokens: int = 1024):
         self.model = model
+        self.max_tokens = max_tokens  # the budget reserves this much output per call
         self.base_url = base_url
         # local servers (Ollama, vLLM, llama.cpp) take any key; the client insists on one
         self._client = openai.OpenAI(base_url=base_url, api_key=api_key or "not-needed",
@@ -48,6 +50,7 @@ class LlmClient:
                 model=self.model,
                 messages=list(prompt.messages),  # type: ignore[arg-type]
                 temperature=0,
+                max_tokens=self.max_tokens,
                 response_format={
                     "type": "json_schema",
                     "json_schema": {"name": prompt.schema_name, "schema": dict(prompt.schema),
@@ -73,6 +76,7 @@ class LlmClient:
             tokens_in=usage.prompt_tokens if usage else 0,
             tokens_out=usage.completion_tokens if usage else 0,
             finish_reason=choice.finish_reason or "",
+            model=response.model or "",
         )
 
     def close(self) -> None:

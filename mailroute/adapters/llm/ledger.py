@@ -8,7 +8,8 @@ summaries live in two small tables this module creates when missing.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -111,8 +112,28 @@ class Ledger:
             "ORDER BY schema, rowid", [pk]))
 
 
+# Chat formatting a server adds around each message (role markers, separators): generous.
+TOKENS_PER_MESSAGE = 16
+
+
+def max_cost(texts: Sequence[str], max_tokens: int) -> int:
+    """An upper bound of a call's tokens (in + out): one token per UTF-8 byte of what is sent
+    (byte-level BPE and SentencePiece with byte fallback, i.e. OpenAI, Llama, Qwen, Mistral
+    tokenizers, never make more tokens than bytes), formatting per message, and the answer's
+    ``max_tokens``."""
+    sent = sum(len(t.encode("utf-8", "replace")) + TOKENS_PER_MESSAGE for t in texts)
+    return sent + max_tokens
+
+
 class Budget:
-    """Calls and tokens per rolling hour and day, counted from the store."""
+    """Calls and tokens per rolling hour and day, counted from the store.
+
+    A call first reserves (:meth:`reserve`) one call and its largest possible cost
+    (:func:`max_cost`); it goes only when what is used, plus what calls in flight hold, plus
+    its own reservation fits every limit. The check and the hold are one step under a lock,
+    so concurrent calls of one process cannot all pass on the same reading. After the call
+    is recorded in ``llm_calls`` the hold is released and the real usage counts instead.
+    """
 
     def __init__(self, ledger: Ledger, *, calls_per_hour: int = 0, calls_per_day: int = 0,
                  tokens_per_hour: int = 0, tokens_per_day: int = 0,
@@ -121,17 +142,59 @@ class Budget:
         self.limits = {("hour", "calls"): calls_per_hour, ("day", "calls"): calls_per_day,
                        ("hour", "tokens"): tokens_per_hour, ("day", "tokens"): tokens_per_day}
         self.on_remaining = on_remaining
+        self._lock = threading.Lock()
+        self._held_calls = 0
+        self._held_tokens = 0
 
     def exhausted(self) -> str:
-        """Empty when a call may be made, else which limit is used up."""
+        """Empty when one more call (of unknown size) may be made, else which limit is used up."""
+        with self._lock:
+            return self._check(0)
+
+    def reserve(self, tokens: int) -> str:
+        """Hold one call and ``tokens`` for a call about to be made. Empty when it may go
+        (then :meth:`release` it after recording the call), else the limit it would pass."""
+        with self._lock:
+            problem = self._check(tokens)
+            if not problem:
+                self._held_calls += 1
+                self._held_tokens += tokens
+            return problem
+
+    def release(self, tokens: int) -> None:
+        with self._lock:
+            self._held_calls -= 1
+            self._held_tokens -= tokens
+
+    def _check(self, tokens: int) -> str:
+        if not any(self.limits.values()):
+            self._report({})
+            return ""
         now = self.ledger.clock()
         used = {"hour": self.ledger.usage_since(now - timedelta(hours=1)),
                 "day": self.ledger.usage_since(now - timedelta(days=1))}
+        spent: dict[tuple[str, str], int] = {}
         problem = ""
         for (window, kind), limit in self.limits.items():
-            spent = used[window].calls if kind == "calls" else used[window].tokens
-            if self.on_remaining:
-                self.on_remaining(window, kind, max(0, limit - spent) if limit else -1)
-            if limit and spent >= limit and not problem:
-                problem = f"LLM budget used up: {spent} of {limit} {kind} per {window}"
+            if kind == "calls":
+                spent[window, kind] = used[window].calls + self._held_calls
+                need = 1
+            else:
+                spent[window, kind] = used[window].tokens + self._held_tokens
+                need = tokens
+            have = spent[window, kind]
+            if not limit or problem:
+                continue
+            if have >= limit:
+                problem = f"LLM budget used up: {have} of {limit} {kind} per {window}"
+            elif have + need > limit:
+                problem = (f"LLM budget: {have} of {limit} {kind} per {window} used or "
+                           f"reserved; this call may take up to {need}")
+        self._report(spent)
         return problem
+
+    def _report(self, spent: dict[tuple[str, str], int]) -> None:
+        if self.on_remaining:
+            for (window, kind), limit in self.limits.items():
+                left = max(0, limit - spent.get((window, kind), 0)) if limit else -1
+                self.on_remaining(window, kind, left)

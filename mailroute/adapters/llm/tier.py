@@ -6,6 +6,7 @@ Every call goes: cache -> budget -> circuit breaker -> endpoint, and leaves one
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -29,7 +30,7 @@ from ...core.pii import Pseudonyms, pseudonymize, restore
 from .attachments import TextExtractor, joined
 from .breaker import CircuitBreaker
 from .client import LlmClient, LlmError, LlmUnavailable
-from .ledger import Budget, Ledger, sha256
+from .ledger import Budget, Ledger, max_cost, sha256
 from .metrics import LlmMetrics
 
 log = logging.getLogger("mailroute.llm")
@@ -237,10 +238,21 @@ class LlmTier:
             self._record(row, code, hit["response"], cached=1)
             self.metrics.calls.labels(purpose, "cached").inc()
             return CallResult(hit["response"], code)
-        over = self.budget.exhausted()
+        # the schema travels too (some servers put it in the prompt): count it as a message
+        reserved = max_cost([*(m["content"] for m in prompt.messages),
+                             json.dumps(dict(prompt.schema))], self.client.max_tokens)
+        over = self.budget.reserve(reserved)
         if over:
             self._record(row, "budget", None)
             return CallResult(None, "budget", over)
+        try:
+            return self._send(prompt, row, key, validate)
+        finally:  # after the call is recorded: its real usage replaces the reservation
+            self.budget.release(reserved)
+
+    def _send(self, prompt: Prompt, row: dict[str, Any], key: str,
+              validate: Callable[[str | None, str | None], str]) -> CallResult:
+        purpose = prompt.purpose
         if not self.breaker.allow():
             self._record(row, "circuit_open", None)
             return CallResult(None, "circuit_open", "LLM endpoint down (circuit open)")

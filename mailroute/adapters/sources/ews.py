@@ -10,7 +10,8 @@ received time (e.g. moved in by a person or a transport rule) and needs no clock
 MIME content is fetched with GetItem (``MimeContent``), so parsing is identical to IMAP.
 Actions: move/copy (MoveItem/CopyItem, folders created when ``create_folders``), tags as
 Exchange categories (UpdateItem), the tag ``$flagged`` as the follow-up flag
-(PidTagFlagStatus). Sends are queued by the pipeline for the SMTP sender.
+(PidTagFlagStatus). Sends are queued by the pipeline for the outbox sender, which delivers
+them over SMTP or, with ``send_via = "ews"``, through EWS (adapters/transports.py).
 
 EWS item ids change when an item moves, so a move journalled before a crash is found again
 by the Message-ID the store recorded (FindItem in the target folder).
@@ -156,6 +157,18 @@ class EwsSource:
     # -- Source protocol -----------------------------------------------------------------
 
     def connect(self) -> None:
+        self.open_account()
+        self._folders.clear()
+        for folder in self.cfg.folders:
+            try:
+                self._folder(folder, create=False)
+            except ActionError as exc:  # a watched folder that is not there: a setup error
+                raise SourceError(str(exc)) from None
+            self._done[folder] = self.store.finished_ids(self.name, folder)
+
+    def open_account(self) -> Account:
+        """Log in and open the mailbox, without resolving folders (the EWS send transport
+        needs only this). Raises AuthError or SourceError."""
         cfg = self.cfg
         auth = {"ntlm": NTLM, "basic": BASIC, "oauth": OAUTH2}[cfg.auth_type]
         version = None
@@ -174,13 +187,7 @@ class EwsSource:
             return account
 
         self.account = self._call(open_account, "connect")
-        self._folders.clear()
-        for folder in cfg.folders:
-            try:
-                self._folder(folder, create=False)
-            except ActionError as exc:  # a watched folder that is not there: a setup error
-                raise SourceError(str(exc)) from None
-            self._done[folder] = self.store.finished_ids(self.name, folder)
+        return self.account
 
     def _acct(self) -> Account:
         if self.account is None:

@@ -13,7 +13,8 @@ recognised as messages already handled.
 
 MIME comes from ``/messages/{id}/$value``. Actions: move/copy (``POST .../move|copy``),
 tags as categories (PATCH), the tag ``$flagged`` as the follow-up flag (PATCH ``flag``).
-Sends are queued by the pipeline for the SMTP sender.
+Sends are queued by the pipeline for the outbox sender, which delivers them over SMTP or,
+with ``send_via = "graph"``, through Graph ``sendMail`` (adapters/transports.py).
 
 Throttling: 429, 503 and 504 are retried after ``Retry-After`` (bounded by
 ``max_throttle_wait_seconds``, at most ``throttle_retries`` times). 401 after a fresh token
@@ -165,6 +166,18 @@ class GraphSource:
     # -- Source protocol -----------------------------------------------------------------
 
     def connect(self) -> None:
+        self.open_session()
+        self._folders.clear()
+        for folder in self.cfg.folders:
+            try:
+                self._folder(folder, create=False)
+            except ActionError as exc:  # a watched folder that is not there: a setup error
+                raise SourceError(str(exc)) from None
+            self._done[folder] = self.store.finished_ids(self.name, folder)
+
+    def open_session(self) -> None:
+        """Get a token and an HTTP session, without resolving folders (the Graph send
+        transport needs only this). Raises AuthError or SourceError."""
         cfg = self.cfg
         authority = f"{cfg.authority.rstrip('/')}/{cfg.tenant_id}"
         default_authority = cfg.authority.rstrip("/") == "https://login.microsoftonline.com"
@@ -186,13 +199,6 @@ class GraphSource:
         session.headers["Prefer"] = 'IdType="ImmutableId"'
         self.session = session
         session.headers["Authorization"] = f"Bearer {self._token()}"
-        self._folders.clear()
-        for folder in cfg.folders:
-            try:
-                self._folder(folder, create=False)
-            except ActionError as exc:  # a watched folder that is not there: a setup error
-                raise SourceError(str(exc)) from None
-            self._done[folder] = self.store.finished_ids(self.name, folder)
 
     def _folder(self, path: str, *, create: bool) -> str:
         """The id of ``inbox`` or ``Finance/Invoices`` (under the top of the mailbox)."""
