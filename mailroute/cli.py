@@ -14,6 +14,7 @@ import click
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .errors import ConfigError, MailrouteError, RuleError
@@ -23,6 +24,11 @@ console = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 err_console = Console(stderr=True, soft_wrap=True)
 
 CONFIG_HELP = "Config file (default: config.toml, or $MAILROUTE_CONFIG)."
+
+
+def plain(*cells: object) -> list[Text]:
+    """Table cells shown as they are: mail text like "[/]" is data, not rich markup."""
+    return [Text("" if cell is None else str(cell)) for cell in cells]
 
 
 def _fail(exc: Exception) -> None:
@@ -186,7 +192,7 @@ def classify(ctx: click.Context, files: tuple[Path, ...], fmt: str) -> None:
         table.add_column(col)
     for row in out:
         alts = ", ".join(f"{lbl} {p:.2f}" for lbl, p in row["alternatives"])
-        table.add_row(row["file"], row["label"], f"{row['confidence']:.3f}", alts)
+        table.add_row(*plain(row["file"], row["label"], f"{row['confidence']:.3f}", alts))
     console.print(table)
 
 
@@ -369,11 +375,11 @@ def _open_store(ctx: click.Context):
 
 
 def _actions_text(actions: list[dict[str, Any]]) -> str:
-    return escape(", ".join(
+    return ", ".join(
         f"{a['kind']} {a['target'] or ''}".strip() + f" [{a['state']}]"
         if a["kind"] != "exceptions" else f"exceptions [{a['state']}]"
         for a in actions
-    ))
+    )
 
 
 @main.group(invoke_without_command=True)
@@ -404,9 +410,10 @@ def audit(ctx: click.Context, mailbox: str | None, label: str | None, status: st
         table.add_column(col, overflow="fold")
     for row in rows:
         conf = f"{row['confidence']:.2f}" if row["confidence"] is not None else "-"
-        table.add_row((row["first_seen_at"] or "")[:19], row["mailbox"],
-                      (row["subject"] or "")[:60], row["label"] or "-", conf, row["tier"] or "-",
-                      row["rule"] or "-", row["status"], _actions_text(row["actions"]))
+        table.add_row(*plain((row["first_seen_at"] or "")[:19], row["mailbox"],
+                             (row["subject"] or "")[:60], row["label"] or "-", conf,
+                             row["tier"] or "-", row["rule"] or "-", row["status"],
+                             _actions_text(row["actions"])))
     console.print(table)
 
 
@@ -482,9 +489,9 @@ def replay(ctx: click.Context, mailbox: str | None, label: str | None, since: st
         for col in ("id", "subject", "was", "now"):
             diff.add_column(col, overflow="fold")
         for row, decision, before, after in changed[:show]:
-            diff.add_row(str(row["id"]), (row["subject"] or "")[:50],
-                         f"{row['rule'] or '-'}: {', '.join(before)}",
-                         f"{decision.rule or '-'}: {', '.join(after)}")
+            diff.add_row(*plain(row["id"], (row["subject"] or "")[:50],
+                                f"{row['rule'] or '-'}: {', '.join(before)}",
+                                f"{decision.rule or '-'}: {', '.join(after)}"))
         console.print(diff)
 
 

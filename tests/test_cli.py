@@ -152,3 +152,14 @@ def test_models_list_and_use(project: Path):
     assert listed.exit_code == 0 and "*" in listed.output
     bad = run(project, "models", "use", "nope")
     assert bad.exit_code == 2 and "no model version 'nope'" in bad.output
+
+
+def test_mail_text_is_never_read_as_markup(make_app, project: Path):
+    app = make_app()
+    deliver(app.config.mailboxes[0].path,
+            make_mail(subject="Factuur [/] [bold]2026[/bold] [red]", body=INVOICE["body"]))
+    process_available(app)
+    app.close()
+    result = run(project, "audit")
+    assert result.exit_code == 0, result.output
+    assert "Factuur [/] [bold]2026[/bold]" in result.output

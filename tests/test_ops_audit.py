@@ -130,9 +130,9 @@ def test_prune_command(app, project: Path):
     result = run(project, "prune")
     assert result.exit_code == 2 and "retention_days" in result.output
     result = run(project, "prune", "--days", "30")
-    assert result.exit_code == 0 and "0 message(s)" in result.output
+    assert result.exit_code == 0 and "messages: 0," in result.output
     result = run(project, "prune", "--days", "7")
-    assert result.exit_code == 0 and "1 message(s)" in result.output, result.output
+    assert result.exit_code == 0 and "messages: 1," in result.output, result.output
 
 
 def test_daemon_prunes_with_retention_days(project: Path, make_app):

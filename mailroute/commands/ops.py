@@ -7,6 +7,7 @@ WAL lets them read while it writes).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import sys
@@ -127,8 +128,9 @@ def report(ctx: click.Context, since: str, until: str | None, mailbox: str | Non
                    "(default: [store] retention_days).")
 @click.pass_context
 def prune(ctx: click.Context, days: int | None) -> None:
-    """Remove message text, LLM prompts/responses, field values and sent copies after the
-    retention period; the decision trail (who, what, when, why, which actions) stays."""
+    """Remove message text, LLM prompts/responses, summaries, field values, cached answers and
+    sent copies after the retention period; the decision trail (who, what, when, why, which
+    actions) stays."""
     from ..adapters.retention import cutoff_for
     from ..adapters.retention import prune as prune_store
     from ..cli import _fail, _open_store
@@ -141,9 +143,9 @@ def prune(ctx: click.Context, days: int | None) -> None:
                           "set it or pass --days"))
     result = prune_store(store, cutoff_for(days))
     store.close()
-    console.print(f"pruned texts older than {days} days: {result.messages} message(s), "
-                  f"{result.llm_calls} LLM call(s), {result.fields} field value(s), "
-                  f"{result.outbox} sent copy(ies)")
+    counts = ", ".join(f"{kind.replace('_', ' ')}: {n}"
+                       for kind, n in dataclasses.asdict(result).items())
+    console.print(f"pruned texts older than {days} days: {counts}")
 
 
 @click.command("export")

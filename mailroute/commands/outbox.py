@@ -43,13 +43,15 @@ def list_command(ctx: click.Context, states: tuple[str, ...], limit: int, as_jso
         for row in rows:
             click.echo(json.dumps(row, ensure_ascii=False))
         return
+    from ..cli import plain
+
     table = Table("action", "mailbox", "kind", "to / template", "state", "tries", "detail")
     for row in rows:
         params = json.loads(row["params"] or "{}")
         target = ", ".join(params.get("to") or []) or row["target"] or ""
         detail = row["error"] or row["result"] or ""
-        table.add_row(str(row["id"]), row["mailbox"], row["kind"], target, row["state"],
-                      str(row["attempts"]), detail[:120])
+        table.add_row(*plain(row["id"], row["mailbox"], row["kind"], target, row["state"],
+                             row["attempts"], detail[:120]))
     console.print(table)
 
 

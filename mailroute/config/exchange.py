@@ -26,11 +26,26 @@ def _folders_ok(value: list[str]) -> list[str]:
     return value
 
 
-class EwsMailbox(Section):
+class _ExchangeMailbox(Section):
+    """Keys both Exchange sources share: name, watched folders, polling, throttling."""
+
+    name: str = Field(min_length=1, pattern=_NAME)
+    folders: list[str] = Field(default_factory=lambda: ["inbox"], min_length=1)
+    poll_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
+    create_folders: bool = True
+    max_throttle_wait_seconds: float = Field(default=300.0, ge=0, le=3600)
+    throttle_retries: int = Field(default=3, ge=0, le=20)
+
+    @field_validator("folders")
+    @classmethod
+    def _check_folders(cls, value: list[str]) -> list[str]:
+        return _folders_ok(value)
+
+
+class EwsMailbox(_ExchangeMailbox):
     """An Exchange (on-premises) mailbox read through EWS with exchangelib."""
 
     type: Literal["ews"]
-    name: str = Field(min_length=1, pattern=_NAME)
     service_endpoint: str | None = Field(
         default=None, description="https://mail.example.nl/EWS/Exchange.asmx; or autodiscover"
     )
@@ -44,21 +59,11 @@ class EwsMailbox(Section):
     tenant_id: str | None = None
     primary_smtp_address: str = Field(pattern=_ADDRESS, description="the (shared) mailbox")
     access_type: Literal["delegate", "impersonation"] = "delegate"
-    folders: list[str] = Field(default_factory=lambda: ["inbox"], min_length=1)
-    poll_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
-    create_folders: bool = True
     send_via: Literal["smtp", "ews"] = "smtp"
     server_version: str | None = Field(
         default=None, pattern=r"^\d+\.\d+\.\d+\.\d+$",
         description="e.g. 15.1.2507.6 to skip the version probe",
     )
-    max_throttle_wait_seconds: float = Field(default=300.0, ge=0, le=3600)
-    throttle_retries: int = Field(default=3, ge=0, le=20)
-
-    @field_validator("folders")
-    @classmethod
-    def _check_folders(cls, value: list[str]) -> list[str]:
-        return _folders_ok(value)
 
     @model_validator(mode="after")
     def _consistent(self) -> EwsMailbox:
@@ -75,11 +80,10 @@ class EwsMailbox(Section):
         return self
 
 
-class GraphMailbox(Section):
+class GraphMailbox(_ExchangeMailbox):
     """An Exchange Online mailbox read through Microsoft Graph with app-only credentials."""
 
     type: Literal["graph"]
-    name: str = Field(min_length=1, pattern=_NAME)
     tenant_id: str = Field(min_length=1)
     client_id: str = Field(min_length=1)
     client_secret: Secret | None = None
@@ -88,21 +92,11 @@ class GraphMailbox(Section):
     )
     certificate_thumbprint: str | None = Field(default=None, pattern=r"^[0-9A-Fa-f]{40}$")
     mailbox: str = Field(pattern=_ADDRESS, description="the shared mailbox's address")
-    folders: list[str] = Field(default_factory=lambda: ["inbox"], min_length=1)
-    poll_interval_seconds: float = Field(default=30.0, gt=0, le=3600)
-    create_folders: bool = True
     send_via: Literal["smtp", "graph"] = "smtp"
     authority: str = "https://login.microsoftonline.com"
     graph_url: str = "https://graph.microsoft.com/v1.0"
     ca_bundle: Path | None = Field(default=None, description="extra CA certificates (PEM)")
     timeout_seconds: float = Field(default=60.0, gt=0, le=600)
-    max_throttle_wait_seconds: float = Field(default=300.0, ge=0, le=3600)
-    throttle_retries: int = Field(default=3, ge=0, le=20)
-
-    @field_validator("folders")
-    @classmethod
-    def _check_folders(cls, value: list[str]) -> list[str]:
-        return _folders_ok(value)
 
     @model_validator(mode="after")
     def _credentials(self) -> GraphMailbox:
