@@ -57,3 +57,44 @@ from_addresses = {{ sample = "{FROM}" }}
     # a second pass sends nothing more
     assert process_available(app) == 0
     assert len(smtpd.messages) == 1
+
+
+def test_forward_carries_extracted_fields(project, make_app, smtpd: SmtpServer):
+    """Fields the LLM tier extracted travel in the forward's header block, with their status."""
+    (project / "rules" / "05-forward.toml").write_text(
+        '[[rule]]\nname = "invoice-to-erp-team"\nwhen = { category = "invoice" }\n'
+        'actions = [{ forward = ["crediteuren@example.nl"] }, { move = "Finance/Invoices" }]\n')
+    app = make_app()
+    invoice = (SAMPLES / "corpus" / "invoice" / "001.eml").read_bytes()
+    deliver(project / "var" / "maildir", invoice)
+    assert process_available(app) == 1  # no [smtp] yet: the forward waits in the outbox
+    row = app.store.decisions(limit=1)[0]
+    assert ("forward", "queued") in [(a["kind"], a["state"]) for a in row["actions"]]
+    with app.store.transaction() as db:  # what the LLM tier's extraction stores
+        db["fields"].insert_all([
+            {"message": row["id"], "schema": "invoice", "name": "iban",
+             "value": "NL91ABNA0417164300", "status": "ok"},
+            {"message": row["id"], "schema": "invoice", "name": "due_date",
+             "value": "31-02-2027", "status": "invalid", "detail": "impossible date"},
+            {"message": row["id"], "schema": "invoice", "name": "amount",
+             "value": None, "status": "missing"},
+        ])
+    app.close()
+
+    config = project / "config.toml"
+    config.write_text(config.read_text(encoding="utf-8") + f"""
+[smtp]
+enabled = true
+host = "127.0.0.1"
+port = {smtpd.port}
+tls = "plain"
+from_address = "{FROM}"
+""", encoding="utf-8")
+    process_available(make_app())
+    [got] = smtpd.messages
+    forward = email.message_from_bytes(got.data, policy=email.policy.default)
+    block = forward.get_body(("plain",)).get_content()
+    assert "Fields:" in block
+    assert "iban: NL91ABNA0417164300\n" in block.replace("\r\n", "\n")
+    assert "due_date: 31-02-2027 (invalid)" in block
+    assert "amount: - (missing)" in block

@@ -276,6 +276,8 @@ class Sender:
             category=msg_row.get("label") or "", confidence=msg_row.get("confidence"),
             rule=row.get("rule") or msg_row.get("rule") or "",
             summary=str(msg_row.get("summary") or ""),
+            fields=tuple((f["name"], f["value"] or "", f["status"])
+                         for f in self.store.fields_of(row["message"])),
         )
         sender = route.sender or self.config.sender_for(row["mailbox"])
         message_id = make_msgid(domain=sender.rpartition("@")[2] or None)

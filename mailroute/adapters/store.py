@@ -437,6 +437,11 @@ class Store:
     def actions_of(self, pk: int) -> list[dict[str, Any]]:
         return self._select("SELECT * FROM actions WHERE message=? ORDER BY seq", [pk])
 
+    def fields_of(self, pk: int) -> list[dict[str, Any]]:
+        """Fields the LLM tier extracted from a message, with their validation status."""
+        return self._select("SELECT schema, name, value, status, detail FROM fields "
+                            "WHERE message=? ORDER BY schema, rowid", [pk])
+
     def message_row(self, pk: int) -> dict[str, Any] | None:
         rows = self._select("SELECT * FROM messages WHERE id=?", [pk])
         return rows[0] if rows else None

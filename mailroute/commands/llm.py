@@ -120,9 +120,7 @@ def show_llm(watched: WatchedLlm | None, why_not: str, policy) -> None:
 
 def stored_fields(store, pk: int) -> dict[str, FieldValue]:
     """The fields extracted for message ``pk`` when it was processed (values may be pruned)."""
-    rows = store.db.query(
-        "SELECT name, value, status, detail FROM fields WHERE message=? ORDER BY schema, rowid",
-        [pk])
+    rows = store.fields_of(pk)
     return {r["name"]: FieldValue(r["name"], r["value"], r["status"], r["detail"] or "")
             for r in rows}
 

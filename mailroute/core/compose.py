@@ -33,6 +33,8 @@ class About:
     confidence: float | None = None
     rule: str = ""
     summary: str = ""
+    fields: tuple[tuple[str, str, str], ...] = ()
+    """Extracted fields as (name, value, status): status ok, invalid or missing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,12 @@ def header_block(message: Message, about: About) -> str:
         lines.append(f"Rule:       {about.rule}")
     if about.summary:
         lines.append(f"Summary:    {one_line(about.summary, 2000)}")
+    if about.fields:
+        lines.append("Fields:")
+        for name, value, status in about.fields:
+            shown = one_line(value, 200) if value else "-"
+            lines.append(f"  {one_line(name, 60)}: {shown}"
+                         + ("" if status == "ok" else f" ({status})"))
     lines.append(f"Mailbox:    {about.mailbox}")
     if message.from_:
         lines.append(f"From:       {message.from_}")

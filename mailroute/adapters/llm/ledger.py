@@ -107,9 +107,7 @@ class Ledger:
             "SELECT * FROM attachment_texts WHERE message=? ORDER BY rowid", [pk]))
 
     def fields_of(self, pk: int) -> list[dict[str, Any]]:
-        return list(self.store.db.query(
-            "SELECT schema, name, value, status, detail FROM fields WHERE message=? "
-            "ORDER BY schema, rowid", [pk]))
+        return self.store.fields_of(pk)
 
 
 # Chat formatting a server adds around each message (role markers, separators): generous.

@@ -32,10 +32,7 @@ def payload(store: Store, action: Mapping[str, Any]) -> dict[str, Any]:
     """What a webhook receives: the message's decision, its fields, and its summary."""
     msg = store.message_row(int(action["message"])) or {}
     fields: dict[str, Any] = {}
-    for row in store.db.query(
-        "SELECT schema, name, value, status, detail FROM fields WHERE message=? ORDER BY rowid",
-        [action["message"]],
-    ):
+    for row in store.fields_of(int(action["message"])):
         fields[row["name"]] = {"value": row["value"], "status": row["status"],
                                "schema": row["schema"]}
     return {
