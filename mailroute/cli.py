@@ -315,7 +315,8 @@ def rules_test(ctx: click.Context, file: Path, mailbox: str, no_llm: bool) -> No
         if config.llm.enabled and not no_llm:
             store = Store(config.store.path)
             watched = build_watched_llm(config, store, registry,
-                                        lambda: holder().labels if holder() else ())
+                                        lambda: holder().labels if holder() else (),
+                                        lambda: rules)
         pipeline = Pipeline(store=store or Store(":memory:"), classifier=holder,
                             rules=lambda: rules, policy=policy, metrics=Metrics(registry),
                             llm=watched, llm_fallback=config.llm.fallback)

@@ -196,7 +196,7 @@ def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
         from .adapters.llm.build import build_llm
 
         llm = build_llm(config, store, registry,
-                        lambda: model().labels if model() is not None else ())
+                        lambda: model().labels if model() is not None else (), rules.current)
     pipeline = Pipeline(
         store=store,
         classifier=model,

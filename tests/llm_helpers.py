@@ -122,10 +122,10 @@ def make_world(tmp_path: Path, server: Any, *, llm: dict[str, Any] | None = None
     store = Store(config.store.path)
     clock = Clock()
     classifier = FixedClassifier(label, confidence)
-    tier = build_llm(config, store, registry, lambda: LABELS)
+    rules = load_rules(rules_dir)
+    tier = build_llm(config, store, registry, lambda: LABELS, lambda: rules)
     assert tier is not None
     tier.ledger.clock = clock
-    rules = load_rules(rules_dir)
     pipeline = Pipeline(
         store=store, classifier=lambda: classifier, rules=lambda: rules,
         policy=Policy(threshold=threshold), metrics=Metrics(registry),

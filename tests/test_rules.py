@@ -62,7 +62,7 @@ def test_shipped_rules_are_valid():
          "rule 'a': actions[1]: reply template 'missing' not found"),
         ('[[rule]]\nname="a"\nactions=[{ move="A" }, { move="B" }]',
          "rule 'a': actions: at most one move or exceptions per rule"),
-        ('[[rule]]\nname="a"\nactions=[]', "rule 'a': actions: List should have at least 1 item"),
+        ('[[rule]]\nname="a"\nactions=[]', "rule 'a': actions: a rule needs actions (or only a context)"),
         ('[[rule]]\nwhen={ category="x" }\nactions=[{ tag="t" }]',
          "rule #1: name: required key is missing"),
         ('[[rule]]\nname="a"\nactions=[{ tag="t" }]\n[[rule]]\nname="a"\nactions=[{ tag="u" }]',

@@ -75,12 +75,12 @@ def quiet_model_holder(models_dir):
         logger.setLevel(level)
 
 
-def build_watched_llm(config: Config, store, registry, labels) -> WatchedLlm:
+def build_watched_llm(config: Config, store, registry, labels, rules=tuple) -> WatchedLlm:
     """The configured LLM tier (recording its calls in ``store`` like the daemon: they count
     against the budget and use the cache), wrapped for display."""
     from ..adapters.llm.build import build_llm
 
-    tier = build_llm(config, store, registry, labels)
+    tier = build_llm(config, store, registry, labels, rules)
     return WatchedLlm(tier)
 
 

@@ -96,7 +96,7 @@ def decide(
     reasons: list[str] = []
     final: Rule | None = None
     for rule in rules:
-        if rule.default:
+        if rule.default or rule.context_only:  # context rules only feed the LLM's prompts
             continue
         checks = tuple(evaluate(rule.when, ctx))
         matched = all(c.ok for c in checks)

@@ -213,12 +213,27 @@ def _header_tokens(msg: Message, header: Callable[[str], str]) -> list[str]:
 _RELAY = re.compile(r"\b(?:from|by)\s+([A-Za-z0-9.\-]+)", re.IGNORECASE)
 
 
+# A file named in the text where a mail client showed an attachment: Lotus Notes/Outlook
+# "<<name.doc>>" and " - name.doc" lines. Says "there was (or should be) a document" even
+# when the attachment itself is missing or was stripped on the way.
+_FILE_REF = re.compile(
+    r"<<[^<>\n]{1,120}?\.([A-Za-z0-9]{2,4})>>"
+    r"|^[ \t]*-[ \t]+\S[^\n]{0,120}?\.([A-Za-z0-9]{2,4})[ \t]*$",
+    re.MULTILINE,
+)
+
+
 def _text_tokens(body: str, own: str) -> list[str]:
-    """Length of the whole body and of the writer's own text, and whether history was cut."""
+    """Length of the whole body and of the writer's own text, whether history was cut, and
+    files named where attachments are shown."""
     tokens = [f"zbodylen_{_bucket(len(body.strip()), _LEN_BUCKETS)}",
               f"zownlen_{_bucket(len(own), _LEN_BUCKETS)}"]
     if len(own) + 20 < len(body.strip()):
         tokens.append("zhashistory")
+    refs = {(a or b).lower() for a, b in _FILE_REF.findall(body)}
+    if refs:
+        tokens.append("zfileref")
+        tokens.extend(_token("zfileref_", ext) for ext in sorted(refs)[:5])
     return tokens
 
 

@@ -95,10 +95,13 @@ class RuleSpec(BaseModel):
     description: str = ""
     default: bool = False
     when: When = Field(default_factory=When)
-    actions: list[dict[str, Any]] = Field(min_length=1)
+    actions: list[dict[str, Any]] = Field(default_factory=list)
     continue_: bool = Field(default=False, alias="continue")
     summary: bool = False
     """Ask the LLM tier for a summary (stored, and put into forwards) when this rule matches."""
+    context: dict[str, str] = Field(default_factory=dict)
+    """Trusted facts for the LLM's prompts (e.g. department, customer tier) when this rule's
+    conditions hold; a rule with only ``context`` takes no part in routing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,9 +153,15 @@ class Rule:
     description: str = ""
     when: When = field(default_factory=When)
     summary: bool = False
+    context: Mapping[str, str] = field(default_factory=dict)
 
     def uses_category(self) -> bool:
         return _uses_category(self.when)
+
+    @property
+    def context_only(self) -> bool:
+        """A rule that only adds prompt context: it never routes a message."""
+        return not self.actions and bool(self.context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,6 +180,27 @@ def _uses_category(when: When) -> bool:
     return any(_uses_category(w) for w in when.any or []) or (
         when.not_ is not None and _uses_category(when.not_)
     )
+
+
+def _needs_classification(when: When) -> bool:
+    """Conditions only known after classification and extraction (prompt context comes first)."""
+    if (when.category is not None or when.fields is not None
+            or when.min_confidence is not None or when.max_confidence is not None):
+        return True
+    return any(_needs_classification(w) for w in when.any or []) or (
+        when.not_ is not None and _needs_classification(when.not_)
+    )
+
+
+def prompt_context(message: Message, rules: Sequence[Rule]) -> dict[str, str]:
+    """The ``context`` of every rule whose conditions hold for ``message``, in rule order
+    (a later rule's key wins). Evaluated before classification, for the LLM's prompts."""
+    ctx = Context(message, None, 1.0)
+    out: dict[str, str] = {}
+    for rule in rules:
+        if rule.context and all(c.ok for c in evaluate(rule.when, ctx)):
+            out.update(rule.context)
+    return out
 
 
 def _glob_any(patterns: list[str], values: Sequence[str]) -> bool:
@@ -370,13 +400,22 @@ def compile_rules(
                                     f"no [webhooks.{name}] in the config")
             if sum(a.terminal for a in actions) > 1:
                 problems.append(f"{where}: actions: at most one move or exceptions per rule")
+            if not spec.actions and not spec.context:
+                problems.append(f"{where}: actions: a rule needs actions (or only a context)")
+            if spec.context and _needs_classification(spec.when):
+                problems.append(
+                    f"{where}: context: prompt context is decided before classification, so its "
+                    "rule may not test category, confidence or fields"
+                )
+            if spec.context and spec.default:
+                problems.append(f"{where}: context: the default rule takes no context")
             if spec.default and spec.when != When():
                 problems.append(f"{where}: when: the default rule takes no conditions")
             if spec.default and spec.continue_:
                 problems.append(f"{where}: continue: the default rule cannot continue")
             rules.append(
                 Rule(spec.name, source, tuple(actions), spec.default, spec.continue_,
-                     spec.description, spec.when, spec.summary)
+                     spec.description, spec.when, spec.summary, spec.context)
             )
     defaults = [r for r in rules if r.default]
     if not defaults and not problems:

@@ -8,6 +8,7 @@ from pathlib import Path
 from prometheus_client import CollectorRegistry
 
 from ...config import Config
+from ...core.rules import Rule, prompt_context
 from ...errors import ConfigError
 from ..store import Store
 from .attachments import TextExtractor
@@ -25,7 +26,8 @@ def _resolve(config: Config, path: Path | None) -> Path | None:
 
 
 def build_llm(config: Config, store: Store, registry: CollectorRegistry,
-              model_labels: Callable[[], Sequence[str]]) -> LlmTier | None:
+              model_labels: Callable[[], Sequence[str]],
+              rules: Callable[[], Sequence[Rule]] = tuple) -> LlmTier | None:
     """The LLM tier, or ``None`` when disabled. Raises ConfigError on a bad key or file."""
     cfg = config.llm
     if not cfg.enabled:
@@ -51,5 +53,6 @@ def build_llm(config: Config, store: Store, registry: CollectorRegistry,
         schemas=schemas, extractor=TextExtractor(cfg.attachments, metrics),
         descriptions=cfg.descriptions,
         context=lambda message: {**cfg.context.get("*", {}),
-                                 **cfg.context.get(message.mailbox, {})},
+                                 **cfg.context.get(message.mailbox, {}),
+                                 **prompt_context(message, rules())},
     )
