@@ -214,7 +214,8 @@ def build_app(config: Config, registry: CollectorRegistry | None = None) -> App:
     if any(getattr(m, "corrections", None) for m in config.mailboxes):
         from .adapters.correction_watch import build_watchers  # imapclient only when needed
 
-        app.watchers = build_watchers(config.mailboxes, store, rules.current)
+        app.watchers = build_watchers(config.mailboxes, store, rules.current,
+                                      config.exceptions.folder)
     app.llm = llm
     if llm is not None and config.llm.concurrency > 1:
         app.llm_pool = ThreadPoolExecutor(config.llm.concurrency, thread_name_prefix="llm")

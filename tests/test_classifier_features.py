@@ -128,8 +128,25 @@ def test_header_tokens_carry_routing_signal() -> None:
 def test_document_views() -> None:
     raw = make_mail(subject="Fwd: Factuur 2026-0413",
                     body=f"{OWN_NL}\n\nMet vriendelijke groet,\nBoekhouding")
-    words, chars = document(_parsed(raw))
+    words, meta, chars = document(_parsed(raw))
     assert chars == "Factuur 2026-0413"
     assert words.count("Factuur 2026-0413") == 2
-    assert "Boekhouding" not in words.split("zfrom")[0]
-    assert "zisforward" in words and "znoatt" in words
+    assert "Boekhouding" not in words
+    assert "zisforward" in meta.split() and "znoatt" in meta.split()
+    assert not [t for t in words.split() if t.startswith("z") and "_" in t]  # tokens apart
+
+
+def test_every_list_header_names_the_list() -> None:
+    raw = make_mail(headers={"Mailing-List": "list unison-announce@yahoogroups.com; contact "
+                                             "unison-announce-owner@yahoogroups.com"})
+    tokens = set(meta_tokens(_parsed(raw)))
+    assert {"zlist_unison_announce_yahoogroups_com", "zhaslist_mailing_list"} <= tokens
+
+
+def test_files_named_where_attachments_were_shown() -> None:
+    raw = make_mail(body="Final version attached.\n\n - 288950_1.WPD\n"
+                         "<<discussion draft.doc>>\n")
+    meta = document(_parsed(raw))[1].split()
+    assert {"zfileref", "zfileref_wpd", "zfileref_doc"} <= set(meta)
+    plain = document(_parsed(make_mail(body="No files - just text.")))[1].split()
+    assert "zfileref" not in plain

@@ -33,7 +33,7 @@ actions = [{ tag = "invoice" }, { move = "Finance/Invoices" }]
 [[rule]]
 name = "claim"
 when = { category = "claim" }
-actions = [{ move = "Claims" }]
+actions = [{ tag = "claim" }, { move = "Claims" }]
 
 [[rule]]
 name = "default"
@@ -172,6 +172,35 @@ def test_out_of_exceptions_counts_and_unknown_mail_does_not(
     assert [(r["message_id"], r["predicted"], r["corrected"]) for r in rows] == [
         (question, "general_question", "invoice")]
     assert rows[0]["source"] == f"imap:{INVOICES}"
+
+
+def test_retagged_message_is_one_correction(
+    dovecot: Dovecot, imap_user: tuple[str, str], tmp_path: Path, models_dir: Path,
+    samples: dict[str, bytes], apps: list[App],
+) -> None:
+    user, _ = imap_user
+    config = _project(tmp_path, dovecot, user, models_dir)
+    peer = dovecot.client(user)
+    peer.append("INBOX", samples["invoice"])
+    peer.append("INBOX", samples["claim"])
+    app = _app(config, apps)
+    assert process_available(app) == 2
+    assert _corrections(app) == []  # the keywords mailroute set itself are no corrections
+
+    # in the mail client: the "invoice" stays where it is, tagged claim instead
+    invoice = _mid(samples["invoice"])
+    peer.select_folder(INVOICES)
+    uids = peer.search(["HEADER", "Message-ID", invoice])
+    peer.remove_flags(uids, [b"$Invoice"])
+    peer.add_flags(uids, [b"$Claim"])
+    found = app.watchers[0].scan()
+    assert [(c.predicted, c.corrected) for c in found] == [("invoice", "claim")]
+    rows = _corrections(app)
+    assert [(r["message_id"], r["source"]) for r in rows] == [(invoice, f"imap:{INVOICES}")]
+    # a flag change that says nothing new (\Seen) records nothing
+    peer.add_flags(uids, [b"\\Seen"])
+    assert app.watchers[0].scan() == []
+    assert len(_corrections(app)) == 1
 
 
 def test_daemon_runs_the_watcher(

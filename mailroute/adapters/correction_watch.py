@@ -13,6 +13,10 @@ and are not corrections.
 Which folder means which category: a rule whose ``when.category`` names one label and that
 moves to a folder maps that folder to the label; ``[mailboxes.corrections] folders`` adds to
 or overrides that; a folder that two categories would share is left out (it cannot tell).
+
+Re-tagging (servers with CONDSTORE): messages whose flags changed since the last look
+(``UID SEARCH MODSEQ``) that now carry one category keyword mailroute did not set itself
+(``tag = "claim"`` in a rule for ``claim`` -> ``$Claim``) are corrected to that category.
 """
 
 from __future__ import annotations
@@ -33,12 +37,13 @@ from ..errors import SourceError
 from .checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from .corrections import Correction, record_correction
 from .sources.imap_connect import NETWORK_ERRORS, open_client
-from .sources.imap_names import server_folder
+from .sources.imap_names import keyword_for, server_folder
 from .store import Store
 
 log = logging.getLogger("mailroute.corrections")
 
 CHECKPOINT_PREFIX = "corrections:"  # checkpoints rows of the watcher, apart from the source's
+TAGS_PREFIX = "corrections-tags:"  # per folder: UIDVALIDITY and the HIGHESTMODSEQ looked at
 FETCH_BATCH = 200
 RETRY_MAX = 300.0
 _HEADER = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
@@ -67,6 +72,23 @@ def category_folders(rules: Iterable[Rule], explicit: dict[str, str] | None = No
     return out
 
 
+def category_keywords(rules: Iterable[Rule]) -> dict[str, str]:
+    """IMAP keyword (lower case) -> category, from rules with one category and a ``tag``
+    (``tag = "invoice"`` -> ``$invoice``). Keywords two categories share are dropped."""
+    seen: dict[str, set[str]] = {}
+    for rule in rules:
+        category = rule.when.category
+        if isinstance(category, list):
+            category = category[0] if len(category) == 1 else None
+        if not category:
+            continue
+        for action in rule.actions:
+            keyword = keyword_for(action.target) if action.kind == "tag" else None
+            if keyword:
+                seen.setdefault(keyword.lower(), set()).add(category)
+    return {k: next(iter(cats)) for k, cats in seen.items() if len(cats) == 1}
+
+
 def _norm(target: str) -> str:
     return "/".join(p for p in target.split("/") if p)
 
@@ -85,6 +107,7 @@ class CorrectionWatcher:
         store: Store,
         rules: Callable[[], Sequence[Rule]],
         *,
+        exceptions_folder: str = "Exceptions",
         connect: Callable[[ImapMailbox], IMAPClient] = open_client,
     ):
         self.cfg = cfg
@@ -92,17 +115,20 @@ class CorrectionWatcher:
         self.store = store
         self.rules = rules
         self.settings = cfg.corrections
+        self.exceptions_folder = cfg.exceptions_folder or exceptions_folder
         self.interval = self.settings.interval_seconds if self.settings else 300.0
         self._open = connect
         self._client: IMAPClient | None = None
         self._delimiter: str | None = "."
+        self._caps: set[bytes] = set()
 
     # -- connection ----------------------------------------------------------------------
 
     def connect(self) -> None:
         self.close()
         self._client = self._open(self.cfg)
-        with self._io("reading the folder delimiter"):
+        with self._io("reading capabilities and the folder delimiter"):
+            self._caps = {bytes(c).upper() for c in self._client.capabilities()}
             listed = self._client.list_folders("", "")
         self._delimiter = listed[0][1].decode() if listed and listed[0][1] else None
 
@@ -136,12 +162,19 @@ class CorrectionWatcher:
                 for target, label in category_folders(self.rules(), explicit).items()}
 
     def scan(self) -> list[Correction]:
-        """Look once at every category folder; returns the corrections recorded."""
+        """Look once at every category folder (moves), then at keyword changes (re-tags)."""
         if self._client is None:
             self.connect()
         recorded: list[Correction] = []
-        for folder, label in sorted(self.folders().items()):
+        folders = self.folders()
+        for folder, label in sorted(folders.items()):
             recorded += self._scan_folder(folder, label)
+        keywords = category_keywords(self.rules())
+        if keywords and b"CONDSTORE" in self._caps:
+            exceptions = server_folder(self.exceptions_folder, self.cfg.folder_prefix,
+                                       self._delimiter)
+            for folder in sorted({*folders, exceptions, *self.cfg.folders}):
+                recorded += self._scan_keywords(folder, keywords)
         return recorded
 
     def _scan_folder(self, folder: str, label: str) -> list[Correction]:
@@ -176,6 +209,77 @@ class CorrectionWatcher:
             set_checkpoint(self.store, Checkpoint(self.name, key, uidvalidity, last))
         return recorded
 
+    def _scan_keywords(self, folder: str, keywords: dict[str, str]) -> list[Correction]:
+        """Messages whose flags changed since the last look (CONDSTORE ``MODSEQ``) and that
+        now carry a category keyword mailroute did not set: a person re-tagged them."""
+        client = self._client
+        assert client is not None
+        with self._io(f"checking folder {folder!r}"):
+            if not client.folder_exists(folder):
+                return []
+            status = client.folder_status(folder, [b"UIDVALIDITY", b"HIGHESTMODSEQ"])
+        uidvalidity = int(status[b"UIDVALIDITY"])
+        highest = int(status.get(b"HIGHESTMODSEQ", 0))
+        key = TAGS_PREFIX + folder
+        cp = get_checkpoint(self.store, self.name, key)
+        # first look (or a new UIDVALIDITY): every message once, from modseq 1
+        since = cp.last_uid if cp.uidvalidity == uidvalidity else 0
+        if highest <= since:
+            return []  # nothing changed: one STATUS per folder and pass
+        with self._io(f"searching {folder!r} for changed flags"):
+            client.select_folder(folder, readonly=True)
+            uids = client.search(["MODSEQ", str(since + 1)])
+        recorded: list[Correction] = []
+        for start in range(0, len(uids), FETCH_BATCH):
+            batch = sorted(uids)[start:start + FETCH_BATCH]
+            with self._io(f"reading flags in {folder!r}"):
+                items = client.fetch(batch, [b"FLAGS", b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])
+            for item in items.values():
+                header = item.get(_HEADER)
+                message_id = _message_id(bytes(header)) if header else ""
+                found = {keywords[f] for flag in item.get(b"FLAGS", ())
+                         if (f := bytes(flag).decode("ascii", "replace").lower()) in keywords}
+                if message_id and found:
+                    correction = self._consider_tags(message_id, folder, found, keywords)
+                    if correction is not None:
+                        recorded.append(correction)
+        set_checkpoint(self.store, Checkpoint(self.name, key, uidvalidity, highest))
+        return recorded
+
+    def _consider_tags(self, message_id: str, folder: str, found: set[str],
+                       keywords: dict[str, str]) -> Correction | None:
+        row = self._handled(message_id)
+        if row is None:
+            return None
+        # keywords mailroute set itself say nothing about what a person thinks
+        own = {keywords.get((keyword_for(t or "") or "").lower()) for (t,) in self.store.db.execute(
+            "SELECT target FROM actions WHERE message = ? AND kind = 'tag' AND state = 'done'",
+            [row["id"]])}
+        known = self._known(row)
+        added = found - own - {known}
+        if len(added) != 1:
+            return None  # none, or several categories at once: cannot tell which is meant
+        return self._record(row, added.pop(), f"imap:{folder}", "keyword")
+
+    def _known(self, row: dict[str, Any]) -> str | None:
+        """What a handled message is known as: its latest correction, else its label when
+        routed, else (left in exceptions) nothing."""
+        latest = self.store.db.execute(
+            "SELECT corrected FROM corrections WHERE message = ? ORDER BY id DESC LIMIT 1",
+            [row["id"]],
+        ).fetchone()
+        if latest is not None:
+            return latest[0]
+        return row["label"] if row["status"] == "done" else None
+
+    def _record(self, row: dict[str, Any], label: str, source: str, how: str) -> Correction:
+        correction = record_correction(self.store, row["id"], label, who=self.cfg.username,
+                                       source=source)
+        log.info("correction recorded", extra={"fields": {
+            "mailbox": self.name, "message": row["id"], "source": source, "seen_by": how,
+            "predicted": correction.predicted, "corrected": label}})
+        return correction
+
     def _consider(self, message_id: str, folder: str, label: str) -> Correction | None:
         row = self._handled(message_id)
         if row is None:
@@ -194,12 +298,7 @@ class CorrectionWatcher:
             known = None  # left in exceptions: any category folder is a person's decision
         if known == label:
             return None
-        correction = record_correction(self.store, row["id"], label, who=self.cfg.username,
-                                       source=f"imap:{folder}")
-        log.info("correction recorded", extra={"fields": {
-            "mailbox": self.name, "message": row["id"], "folder": folder,
-            "predicted": correction.predicted, "corrected": label}})
-        return correction
+        return self._record(row, label, f"imap:{folder}", "move")
 
     def _handled(self, message_id: str) -> dict[str, Any] | None:
         bare = message_id.strip("<>")
@@ -236,11 +335,11 @@ class CorrectionWatcher:
         self.close()
 
 
-def build_watchers(mailboxes: Iterable[Any], store: Store, rules: Callable[[], Sequence[Rule]]
-                   ) -> list[CorrectionWatcher]:
+def build_watchers(mailboxes: Iterable[Any], store: Store, rules: Callable[[], Sequence[Rule]],
+                   exceptions_folder: str = "Exceptions") -> list[CorrectionWatcher]:
     """One watcher per IMAP mailbox with ``[mailboxes.corrections]`` enabled."""
     return [
-        CorrectionWatcher(m, store, rules)
+        CorrectionWatcher(m, store, rules, exceptions_folder=exceptions_folder)
         for m in mailboxes
         if isinstance(m, ImapMailbox) and m.corrections is not None and m.corrections.enabled
     ]

@@ -2,7 +2,7 @@
 
 A correction says "message M, which mailroute labelled P, is really C", with who made it
 and where it came from (``cli``, or e.g. ``imap:Finance/Invoices`` when a watcher sees a
-person move a routed message; that watcher belongs to the IMAP adapter and calls
+person move a routed message: adapters/correction_watch.py, which calls
 :func:`record_correction`). Rows are only ever added: the latest one per message counts.
 """
 

@@ -20,12 +20,23 @@ _STOPWORDS: dict[str, frozenset[str]] = {
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+# word -> the languages it is a stop word of: one dictionary lookup per word
+_LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _STOPWORDS.items():
+    for _word in _words:
+        _LANGUAGES_OF[_word] = (*_LANGUAGES_OF.get(_word, ()), _lang)
+
+
 def detect_language(text: str, *, max_chars: int = 4000) -> str:
     """Return an ISO 639-1 hint (``nl``, ``en``, ``de``, ``fr``) or ``""`` when unsure."""
-    words = _WORD.findall(text[:max_chars].lower())
-    if not words:
+    scores = dict.fromkeys(_STOPWORDS, 0)
+    found = False
+    for word in _WORD.findall(text[:max_chars].lower()):
+        found = True
+        for lang in _LANGUAGES_OF.get(word, ()):
+            scores[lang] += 1
+    if not found:
         return ""
-    scores = {lang: sum(w in stop for w in words) for lang, stop in _STOPWORDS.items()}
     best = max(scores, key=lambda lang: scores[lang])
     ranked = sorted(scores.values(), reverse=True)
     if ranked[0] < 2 or ranked[0] == ranked[1]:
