@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -16,10 +14,12 @@ from mailroute.adapters.checkpoints import get_checkpoint
 from mailroute.config import load_config
 from mailroute.daemon import process_available
 from mailroute.errors import AuthError, ConfigError, SourceError
-from mailroute.wiring import App, build_app, build_source
+from mailroute.wiring import App, build_app
 
-from .conftest import REPO, make_mail
+from . import exchange_helpers as helpers
+from .conftest import make_mail
 from .ews_server import EwsServer
+from .exchange_helpers import mailbox_statuses, model_free_project, restart
 
 MAILBOX = "claims-ews"
 # Rules that route on the subject, so these tests do not depend on the sample model.
@@ -53,13 +53,7 @@ def ews() -> Iterator[EwsServer]:
 
 
 def write_config(project: Path, mailbox: str, name: str = "ews.toml") -> Path:
-    """The project's config with its mailboxes replaced by ``mailbox`` and retries due at once."""
-    text = (project / "config.toml").read_text(encoding="utf-8")
-    head = re.sub(r"(?m)^retry_backoff_seconds\s*=\s*[\d.]+", "retry_backoff_seconds = 0",
-                  text.split("[[mailboxes]]")[0])
-    path = project / name
-    path.write_text(head + mailbox, encoding="utf-8")
-    return path
+    return helpers.write_config(project, mailbox, name)
 
 
 def ews_mailbox(server: EwsServer, **extra: str | None) -> str:
@@ -77,13 +71,7 @@ def ews_mailbox(server: EwsServer, **extra: str | None) -> str:
 
 @pytest.fixture
 def ews_project(tmp_path: Path) -> Path:
-    """The shipped rules and config plus subject rules, without a model: these tests are
-    about the mailbox, and loading the sample model would only cost seconds per App."""
-    shutil.copytree(REPO / "rules", tmp_path / "rules")
-    (tmp_path / "rules" / "05-exchange.toml").write_text(RULES, encoding="utf-8")
-    config = (REPO / "config.toml").read_text(encoding="utf-8").replace("port = 9464", "port = 0")
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    return tmp_path
+    return model_free_project(tmp_path, RULES)
 
 
 @pytest.fixture
@@ -102,19 +90,8 @@ def ews_app(ews_project: Path, ews: EwsServer,
         app.close()
 
 
-def restart(app: App) -> App:
-    """A fresh source over the same store, as after a process restart (the store and the
-    server are all that survive). Building a whole new App would only add a model load."""
-    for source in app.sources:
-        source.close()
-    app.sources = [build_source(m, app.config, app.store, app.registry)
-                   for m in app.config.mailboxes]
-    app.connected.clear()
-    return app
-
-
 def statuses(app: App) -> list[str]:
-    return sorted(r["status"] for r in app.store.decisions(mailbox=MAILBOX, limit=None))
+    return mailbox_statuses(app, MAILBOX)
 
 
 def test_first_sync_routes_tags_and_hands_unparseable_mail_to_a_human(ews, ews_app):

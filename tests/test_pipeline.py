@@ -128,16 +128,22 @@ def test_odd_messages_are_recorded_and_handed_to_a_human(make_app):
     assert any(defects)
 
 
-def test_crash_after_journal_before_move_resumes_once(make_app):
-    """A crash after the decision was journalled, before the move: the retry moves once."""
-    app = make_app()
-    root = inbox(app)
-    path = deliver(root, make_mail(**INVOICE))
+def journal_without_acting(app, data: bytes) -> Path:
+    """What a crash leaves right after the decision was journalled: actions intended, none done."""
+    path = deliver(inbox(app), data)
     raw = RawMail("sample", "INBOX", path.name, path.read_bytes())
     claim = app.store.claim(raw)
     message = parse(raw)
     classification, decision = app.pipeline.decide(message)
     app.store.record_decision(claim.pk, message, classification, decision)
+    return path
+
+
+def test_crash_after_journal_before_move_resumes_once(make_app):
+    """A crash after the decision was journalled, before the move: the retry moves once."""
+    app = make_app()
+    root = inbox(app)
+    journal_without_acting(app, make_mail(**INVOICE))
     app.close()  # the "crash": intended actions journalled, nothing done
 
     again = make_app()
@@ -152,12 +158,7 @@ def test_crash_after_move_before_mark_is_reconciled(make_app):
     """The move happened but was not marked done: on restart it is found, not redone."""
     app = make_app()
     root = inbox(app)
-    path = deliver(root, make_mail(**INVOICE))
-    raw = RawMail("sample", "INBOX", path.name, path.read_bytes())
-    claim = app.store.claim(raw)
-    message = parse(raw)
-    classification, decision = app.pipeline.decide(message)
-    app.store.record_decision(claim.pk, message, classification, decision)
+    path = journal_without_acting(app, make_mail(**INVOICE))
     target = folder_dir(root, "Finance/Invoices")
     (target / "cur").mkdir(parents=True)
     path.rename(target / "cur" / (path.name + ":2,"))  # the move, then the crash
