@@ -32,7 +32,7 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
 from ..config.imap import ImapMailbox
-from ..core.rules import Rule
+from ..core.rules import Action, Rule
 from ..errors import SourceError
 from .checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from .corrections import Correction, record_correction
@@ -49,21 +49,35 @@ RETRY_MAX = 300.0
 _HEADER = b"BODY[HEADER.FIELDS (MESSAGE-ID)]"
 
 
+def _single_category(rule: Rule) -> str | None:
+    """The one category a rule routes, or None (no category, or several)."""
+    category = rule.when.category
+    if isinstance(category, list):
+        return category[0] if len(category) == 1 else None
+    return category or None
+
+
+def _unambiguous(rules: Iterable[Rule], key: Callable[[Action], str | None]) -> dict[str, str]:
+    """``key(action)`` -> category over single-category rules; keys two categories share are
+    dropped, since seeing them would not tell which category a person meant."""
+    seen: dict[str, set[str]] = {}
+    for rule in rules:
+        category = _single_category(rule)
+        if category is None:
+            continue
+        for action in rule.actions:
+            found = key(action)
+            if found:
+                seen.setdefault(found, set()).add(category)
+    return {k: next(iter(cats)) for k, cats in seen.items() if len(cats) == 1}
+
+
 def category_folders(rules: Iterable[Rule], explicit: dict[str, str] | None = None
                      ) -> dict[str, str]:
     """Route target -> category: from rules with one category and a ``move``, then
     ``explicit`` (category -> target) on top. Targets two categories share are dropped."""
-    seen: dict[str, set[str]] = {}
-    for rule in rules:
-        category = rule.when.category
-        if isinstance(category, list):
-            category = category[0] if len(category) == 1 else None
-        if not category:
-            continue
-        for action in rule.actions:
-            if action.kind == "move" and action.target:
-                seen.setdefault(_norm(action.target), set()).add(category)
-    derived = {target: next(iter(cats)) for target, cats in seen.items() if len(cats) == 1}
+    derived = _unambiguous(
+        rules, lambda a: _norm(a.target) if a.kind == "move" and a.target else None)
     overridden = {_norm(t) for t in (explicit or {}).values()}
     explicit_labels = set(explicit or {})
     # an explicit folder for a category replaces the folders derived for it
@@ -75,18 +89,11 @@ def category_folders(rules: Iterable[Rule], explicit: dict[str, str] | None = No
 def category_keywords(rules: Iterable[Rule]) -> dict[str, str]:
     """IMAP keyword (lower case) -> category, from rules with one category and a ``tag``
     (``tag = "invoice"`` -> ``$invoice``). Keywords two categories share are dropped."""
-    seen: dict[str, set[str]] = {}
-    for rule in rules:
-        category = rule.when.category
-        if isinstance(category, list):
-            category = category[0] if len(category) == 1 else None
-        if not category:
-            continue
-        for action in rule.actions:
-            keyword = keyword_for(action.target) if action.kind == "tag" else None
-            if keyword:
-                seen.setdefault(keyword.lower(), set()).add(category)
-    return {k: next(iter(cats)) for k, cats in seen.items() if len(cats) == 1}
+    def keyword(action: Action) -> str | None:
+        found = keyword_for(action.target) if action.kind == "tag" else None
+        return found.lower() if found else None
+
+    return _unambiguous(rules, keyword)
 
 
 def _norm(target: str) -> str:
