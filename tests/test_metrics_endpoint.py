@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from pathlib import Path
 
@@ -27,8 +28,10 @@ def _finished(app, n: int) -> bool:
 def test_live_metrics_pass_promtool_and_carry_kpis(make_app, project: Path, run_daemon,
                                                     promtool: str):
     config = project / "config.toml"
-    config.write_text(config.read_text() + "\n[kpi]\nmanual_minutes = { invoice = 4, "
-                      "default = 3 }\n", encoding="utf-8")
+    text, n = re.subn(r"(?m)^manual_minutes = .*$",
+                      "manual_minutes = { invoice = 4, default = 3 }", config.read_text())
+    assert n == 1
+    config.write_text(text, encoding="utf-8")
     app = make_app()
     root = app.config.mailboxes[0].path
     deliver(root, make_mail(**INVOICE))

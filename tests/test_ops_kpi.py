@@ -22,7 +22,7 @@ from mailroute.daemon import process_available
 from .conftest import SAMPLES, make_mail
 from .test_pipeline import INVOICE
 
-KPI = "\n[kpi]\nmanual_minutes = { invoice = 4, claim = 9, default = 3 }\n"
+KPI = "manual_minutes = { invoice = 4, claim = 9, default = 3 }"
 
 
 def run(project: Path, *args: str):
@@ -34,7 +34,9 @@ def handled(project: Path, make_app):
     """Two invoices, a claim and an unreadable message through the real pipeline, plus a
     correction and an LLM call recorded the way their owners record them."""
     config = project / "config.toml"
-    config.write_text(config.read_text() + KPI, encoding="utf-8")
+    text, n = re.subn(r"(?m)^manual_minutes = .*$", KPI, config.read_text())
+    assert n == 1  # the shipped config sets minutes per category
+    config.write_text(text, encoding="utf-8")
     app = make_app()
     root = app.config.mailboxes[0].path
     deliver(root, make_mail(**INVOICE))

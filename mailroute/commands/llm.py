@@ -87,7 +87,7 @@ def build_watched_llm(config: Config, store, registry, labels, rules=tuple) -> W
 def show_llm(watched: WatchedLlm | None, why_not: str, policy) -> None:
     """Print what the LLM steps did (or why there were none)."""
     if watched is None:
-        console.print(f"LLM: not called ({why_not})", highlight=False)
+        console.print(f"LLM: not called ({escape(why_not)})", highlight=False)
         return
     if watched.routed is None:
         console.print("LLM fallback: not needed (classification confident)", highlight=False)
