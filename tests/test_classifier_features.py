@@ -150,3 +150,15 @@ def test_files_named_where_attachments_were_shown() -> None:
     assert {"zfileref", "zfileref_wpd", "zfileref_doc"} <= set(meta)
     plain = document(_parsed(make_mail(body="No files - just text.")))[1].split()
     assert "zfileref" not in plain
+
+
+def test_lotus_notes_forward_history_is_cut():
+    from mailroute.core.features import strip_quoted
+
+    body = ("Vince, see below - can you look at the numbers before Friday?\n\n"
+            "----- Forwarded by Jan Smit/NL/Acme on 03-11-2026 10:12 -----\n\n"
+            "Shirley Crenshaw\n11/02/2026 04:15 PM\nTo: Vince Kaminski\n"
+            "Subject: budget\nThe old thread text that should not count.\n")
+    kept = strip_quoted(body)
+    assert "can you look at the numbers" in kept
+    assert "Forwarded by" not in kept and "old thread text" not in kept

@@ -56,6 +56,21 @@ def test_fast_path_equals_the_sklearn_pipeline(trained, small_training) -> None:
     assert [model.classify(m) for m in messages[:8]] == model.classify_many(messages[:8])
 
 
+def test_fast_path_applies_the_header_view_weight(trained, small_training) -> None:
+    """A model trained with a heavier header view scores the same on both paths."""
+    import copy
+
+    messages, _ = small_training
+    pipeline = copy.deepcopy(trained.pipeline)
+    pipeline.named_steps["features"].transformer_weights = {"meta": 1.5}
+    model = Classifier(pipeline, "v")
+    assert model._fast is not None
+    slow = pipeline.predict_proba(to_matrix(messages))
+    assert np.allclose(model.probabilities(messages), slow, atol=1e-6)
+    plain = Classifier(trained.pipeline, "v").probabilities(messages)
+    assert not np.allclose(plain, slow, atol=1e-6)  # the weight does change the scores
+
+
 def test_fast_path_binary_model(small_training) -> None:
     messages, labels = small_training
     keep = [i for i, label in enumerate(labels) if label in ("invoice", "claim")]

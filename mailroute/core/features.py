@@ -4,7 +4,8 @@ Two text views feed the model (see :func:`document`):
 
 - *words*: the subject (twice, it is the densest part), the body with quoted history,
   forwarded headers and the signature cut off, and ``z…`` tokens for header signal
-  (sender address and domain, lists, To/Cc mailboxes, attachment types, reply/forward);
+  (sender address and domain, lists, To/Cc mailboxes, attachment types, reply/forward,
+  the length of the writer's own words and whether the mail is a bare forward);
 - *chars*: the subject only, for character n-grams that catch Dutch compounds and typos
   ("schadeclaim", "schade-melding") at little cost.
 """
@@ -27,6 +28,8 @@ _QUOTE_START = re.compile(
     r"-{2,}\s*(?:Oorspronkelijk bericht|Origineel bericht|Original Message|Forwarded message"
     r"|Doorgestuurd bericht|Doorgestuurde bericht)\s*-*"
     r"|(?:Begin forwarded message|Begin doorgestuurd bericht|Doorgestuurd bericht)\s*:"
+    # Lotus Notes: "----- Forwarded by Jan Smit/NL/Acme on 03-11-2026 10:12 -----"
+    r"|-{3,}\s*(?:Forwarded|Doorgestuurd) (?:by|door) "
     # "Op ma 3 nov. 2026 om 10:12 schreef Jan <jan@x.nl>:" (may wrap onto a second line)
     r"|Op .{4,160}?(?:schreef|heeft)[^\n]{0,160}(?:\n[^\n]{0,80})?:[ \t]*$"
     r"|On .{4,160}?wrote[^\n]{0,80}(?:\n[^\n]{0,80})?:[ \t]*$"
@@ -64,20 +67,34 @@ _TOKEN_SAFE = re.compile(r"[^a-z0-9]+")
 _MIN_KEEP = 40
 
 
+def _cut(body: str) -> tuple[str, str, bool]:
+    """(what :func:`strip_quoted` keeps, the writer's own text, whether a quote/forward
+    marker was found); the own text is empty for a bare forward."""
+    text = _QUOTED_LINE.sub("", body)
+    match = _QUOTE_START.search(text)
+    mine = None
+    if match:
+        head = text[: match.start()]
+        if len(head.strip()) >= _MIN_KEEP:
+            text = head
+        else:
+            # a bare forward: the writer's own words are the few above the marker
+            sign = _SIGNATURE.search(head)
+            mine = (head[: sign.start()] if sign else head).strip()
+    sign = _SIGNATURE.search(text)
+    if sign and len(text[: sign.start()].strip()) >= _MIN_KEEP:
+        text = text[: sign.start()]
+    kept = text.strip()
+    return kept or body.strip(), kept if mine is None else mine, match is not None
+
+
 def strip_quoted(body: str) -> str:
     """Cut quoted replies, forwarded history and the signature from ``body``.
 
     When cutting would leave almost nothing (a bare forward: "FYI" above the forwarded
     mail), the forwarded text is what carries the meaning, so the original is kept.
     """
-    text = _QUOTED_LINE.sub("", body)
-    match = _QUOTE_START.search(text)
-    if match and len(text[: match.start()].strip()) >= _MIN_KEEP:
-        text = text[: match.start()]
-    match = _SIGNATURE.search(text)
-    if match and len(text[: match.start()].strip()) >= _MIN_KEEP:
-        text = text[: match.start()]
-    return text.strip() or body.strip()
+    return _cut(body)[0]
 
 
 def clean_subject(subject: str) -> str:
@@ -223,13 +240,17 @@ _FILE_REF = re.compile(
 )
 
 
-def _text_tokens(body: str, own: str) -> list[str]:
-    """Length of the whole body and of the writer's own text, whether history was cut, and
-    files named where attachments are shown."""
+def _text_tokens(body: str, own: str, mine: str, marker: bool) -> list[str]:
+    """Length of the whole body, of the text kept and of the writer's own words, whether
+    history was cut or the mail is a bare forward, and files named where attachments are
+    shown."""
     tokens = [f"zbodylen_{_bucket(len(body.strip()), _LEN_BUCKETS)}",
-              f"zownlen_{_bucket(len(own), _LEN_BUCKETS)}"]
+              f"zownlen_{_bucket(len(own), _LEN_BUCKETS)}",
+              f"zmine_{_bucket(len(mine), _LEN_BUCKETS)}"]
     if len(own) + 20 < len(body.strip()):
         tokens.append("zhashistory")
+    if marker and len(mine) < _MIN_KEEP:
+        tokens.append("zbareforward")
     refs = {(a or b).lower() for a, b in _FILE_REF.findall(body)}
     if refs:
         tokens.append("zfileref")
@@ -244,11 +265,12 @@ def document(msg: Message) -> tuple[str, str, str]:
     they would weigh next to nothing, while a List-Id or a delivery address often decides
     the route.
     """
-    own = strip_quoted(msg.body[: WORD_BODY_CHARS * 4])
+    full = msg.body[: WORD_BODY_CHARS * 4]
+    own, mine, marker = _cut(full)
     body = own[:WORD_BODY_CHARS]
     subject = clean_subject(msg.subject)
     attachments = " ".join(att.filename for att in msg.attachments[:10])
     words = " ".join([subject, subject, body, attachments])
-    meta = " ".join([*meta_tokens(msg), *_text_tokens(msg.body[: WORD_BODY_CHARS * 4], own)])
+    meta = " ".join([*meta_tokens(msg), *_text_tokens(full, own, mine, marker)])
     chars = f"{subject}\n{body[:CHAR_BODY_CHARS]}" if CHAR_BODY_CHARS else subject
     return words, meta, chars
