@@ -257,6 +257,41 @@ def test_message_failing_every_time_ends_in_exceptions(
     assert get_checkpoint(store, "shared", "INBOX").last_uid == 2
 
 
+def test_move_cut_short_by_a_server_crash_is_finished_not_redone(
+    dovecot: Dovecot, imap_user: tuple[str, str], tmp_path: Path, apps: list[App]
+) -> None:
+    """Dovecot's MOVE is copy-then-expunge: killed in between, the message is in both
+    folders. The retry must remove the original, not copy it a second time."""
+    user, _ = imap_user
+    peer = dovecot.client(user)
+    peer.create_folder(INVOICES)
+    peer.append("INBOX", make_mail(subject="Factuur half moved", message_id="<half@t>"))
+    config = write_imap_project(tmp_path, dovecot, user)
+
+    app = _app(config, apps)
+    source = app.sources[0]
+    source.connect()
+    for raw in list(source.fetch()):
+        claim = app.store.claim(raw)
+        message = parse(raw)
+        classification, decision = app.pipeline.decide(message)
+        app.store.record_decision(claim.pk, message, classification, decision)
+    app.close()
+    apps.remove(app)
+    peer.select_folder("INBOX")
+    peer.add_flags([1], [b"$Invoice"])
+    peer.copy([1], INVOICES)  # the copy landed; the expunge never happened
+
+    app = _app(config, apps)
+    process_available(app)
+    assert _ids(peer, INVOICES) == ["<half@t>"]  # once, not twice
+    assert _ids(peer, "INBOX") == []
+    (row,) = app.store.decisions(mailbox="shared")
+    assert row["status"] == "done"
+    assert [(a["kind"], a["state"]) for a in row["actions"]] == [("tag", "done"),
+                                                                 ("move", "done")]
+
+
 def test_journalled_move_done_out_of_band_is_not_redone(
     dovecot: Dovecot, imap_user: tuple[str, str], tmp_path: Path, apps: list[App]
 ) -> None:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -413,8 +414,13 @@ class ImapSource:
         return self._present(ids[1])
 
     def reconcile(self, folder: str, source_id: str, action: Action) -> bool:
-        """Did a journalled action already happen? Moves: the message left ``folder`` and a
-        message with its Message-ID is in the target. Tags: the keyword is on the message."""
+        """Did a journalled action already happen? Tags: the keyword is on the message.
+        Copies and moves: the target holds this very message (same Message-ID and content).
+
+        A server that dies inside a MOVE (Dovecot copies, then expunges) can leave the
+        message in both folders. Then the move is finished by removing the original here,
+        never by copying it a second time.
+        """
         if action.kind == "tag":
             keyword = keyword_for(action.target)
             if keyword is None or not self.contains(folder, source_id):
@@ -425,28 +431,46 @@ class ImapSource:
             return keyword.lower().encode() in {bytes(x).lower() for x in flags}
         if action.kind not in ("move", "copy", "exceptions"):
             return False
-        if action.kind != "copy" and self.contains(folder, source_id):
-            return False  # MOVE is atomic: still here means not moved
-        message_id = self._message_id_of(folder, source_id)
-        if not message_id:
+        message_id, content_hash = self._identity_of(folder, source_id)
+        if not message_id or not self._holds(self._target(action), message_id, content_hash):
             return False
-        return self._holds(self._target(action), message_id)
+        if action.kind != "copy" and self.contains(folder, source_id):
+            self._remove(folder, parse_source_id(source_id)[1])  # type: ignore[index]
+        return True
 
-    def _message_id_of(self, folder: str, sid: str) -> str:
+    def _identity_of(self, folder: str, sid: str) -> tuple[str, str]:
         row = self.store.db.execute(
-            "SELECT message_id FROM messages WHERE mailbox=? AND folder=? AND source_id=?",
+            "SELECT message_id, content_hash FROM messages "
+            "WHERE mailbox=? AND folder=? AND source_id=?",
             [self.name, folder, sid],
         ).fetchone()
-        return (row[0] or "") if row else ""
+        return ((row[0] or ""), (row[1] or "")) if row else ("", "")
 
-    def _holds(self, folder: str, message_id: str) -> bool:
+    def _holds(self, folder: str, message_id: str, content_hash: str = "") -> bool:
+        """``folder`` has a message with this Message-ID (and, when given, these bytes)."""
         client = self._require()
         with self._io(f"checking folder {folder!r}"):
             if not client.folder_exists(folder):
                 return False
         self._select(folder, readonly=True, force=True)
         with self._io(f"searching {folder!r} by Message-ID"):
-            return bool(client.search(["HEADER", "Message-ID", message_id]))
+            uids = client.search(["HEADER", "Message-ID", message_id])
+            if not uids or not content_hash:
+                return bool(uids)
+            bodies = client.fetch(uids, [b"BODY.PEEK[]"])
+        return any(hashlib.sha256(data.get(b"BODY[]", b"")).hexdigest() == content_hash
+                   for data in bodies.values())
+
+    def _remove(self, folder: str, uid: int) -> None:
+        """Expunge one message: the second half of an interrupted MOVE."""
+        client = self._require()
+        self._select(folder, force=True)
+        with self._io(f"removing the moved original from {folder!r}", ActionError):
+            client.add_flags([uid], [b"\\Deleted"], silent=True)
+            if b"UIDPLUS" in self._caps:
+                client.uid_expunge([uid])
+            else:
+                client.expunge()
 
     # -- waiting -------------------------------------------------------------------------
 
