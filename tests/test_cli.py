@@ -91,6 +91,24 @@ def test_tampered_model_is_refused(models_dir: Path, tmp_path: Path):
         load_model(copy)
 
 
+def test_model_from_another_feature_layout_is_refused(models_dir: Path, tmp_path: Path):
+    import shutil
+
+    from mailroute.core.features import FEATURES_VERSION
+    from mailroute.errors import ModelError
+
+    copy = tmp_path / "models"
+    shutil.copytree(models_dir, copy)
+    version = (copy / "current").read_text().strip()
+    meta_path = copy / version / "metadata.json"
+    meta = json.loads(meta_path.read_text())
+    assert meta["features_version"] == FEATURES_VERSION
+    meta["features_version"] = "0"
+    meta_path.write_text(json.dumps(meta))
+    with pytest.raises(ModelError, match="trained on features version 0.*train it again"):
+        load_model(copy)
+
+
 def test_classify_prints_label_confidence_alternatives(project: Path, tmp_path: Path):
     eml = tmp_path / "invoice.eml"
     eml.write_bytes(make_mail(**INVOICE))

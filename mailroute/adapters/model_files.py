@@ -21,6 +21,7 @@ import skops
 import skops.io as sio
 
 from ..core.classify import Classifier, TrainReport
+from ..core.features import FEATURES_VERSION
 from ..errors import ModelError
 
 MODEL_FILE = "model.skops"
@@ -64,6 +65,7 @@ def save_model(
         "metrics": {"accuracy": report.accuracy, "macro_f1": report.macro_f1, **figures},
         **kept,
         "model_sha256": hashlib.sha256((target / MODEL_FILE).read_bytes()).hexdigest(),
+        "features_version": FEATURES_VERSION,
         "versions": {
             "python": platform.python_version(), "scikit-learn": sklearn.__version__,
             "numpy": numpy.__version__, "scipy": scipy.__version__, "skops": skops.__version__,
@@ -157,6 +159,12 @@ def load_model(models_dir: Path, version: str | None = None) -> tuple[Classifier
         raise ModelError(f"{path}: cannot read model: {exc.strerror}") from None
     if hashlib.sha256(blob).hexdigest() != metadata.get("model_sha256"):
         raise ModelError(f"{path}: file does not match the hash in {META_FILE}; refusing to load")
+    if metadata.get("features_version") != FEATURES_VERSION:
+        raise ModelError(
+            f"{path}: trained on features version {metadata.get('features_version') or '1-2'}, "
+            f"this mailroute computes version {FEATURES_VERSION}; train it again "
+            "('mailroute train SRC' or 'mailroute retrain')"
+        )
     try:
         untrusted = sio.get_untrusted_types(data=blob)
         bad = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]

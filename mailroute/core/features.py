@@ -258,6 +258,11 @@ def _text_tokens(body: str, own: str, mine: str, marker: bool) -> list[str]:
     return tokens
 
 
+# Bump when what ``document`` produces changes: a model trained on other views would still
+# load and quietly score the wrong text, so model files record this and loading checks it.
+FEATURES_VERSION = "3"
+
+
 def document(msg: Message) -> tuple[str, str, str]:
     """The three views the model takes: (words, header tokens, characters).
 
