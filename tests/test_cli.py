@@ -105,7 +105,7 @@ def test_model_from_another_feature_layout_is_refused(models_dir: Path, tmp_path
     assert meta["features_version"] == FEATURES_VERSION
     meta["features_version"] = "0"
     meta_path.write_text(json.dumps(meta))
-    with pytest.raises(ModelError, match="trained on features version 0.*train it again"):
+    with pytest.raises(ModelError, match=r"trained on features version 0.*train it again"):
         load_model(copy)
 
 
