@@ -21,6 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from prometheus_client import CollectorRegistry
+
+from mailroute.config import load_config
+from mailroute.wiring import App, build_app
 
 MAIL_UID = 5000  # Dovecot refuses uid 0 for mail users
 DOVECOT = shutil.which("dovecot") or "/usr/sbin/dovecot"
@@ -277,3 +281,20 @@ def write_imap_project(
     config = root / "config.toml"
     config.write_text("\n".join(lines) + "\n")
     return config
+
+
+@pytest.fixture
+def apps() -> Iterator[list[App]]:
+    """Apps a test builds with :func:`imap_app`, closed after it (a crashed one may be)."""
+    made: list[App] = []
+    yield made
+    for app in made:
+        with contextlib.suppress(Exception):
+            app.close()
+
+
+def imap_app(config: Path, apps: list[App]) -> App:
+    """The real application for an IMAP project config, with a fresh metrics registry."""
+    app = build_app(load_config(config), CollectorRegistry())
+    apps.append(app)
+    return app

@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import shutil
 import threading
-from collections.abc import Iterator
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
-from prometheus_client import CollectorRegistry
 
 from mailroute.adapters.correction_watch import category_folders
 from mailroute.adapters.model_files import load_model
@@ -18,9 +15,9 @@ from mailroute.core.parse import parse
 from mailroute.core.rules import compile_rules
 from mailroute.daemon import Daemon, process_available
 from mailroute.errors import ConfigError
-from mailroute.wiring import App, build_app
+from mailroute.wiring import App
 from tests.conftest import SAMPLES, wait_for
-from tests.dovecot import PASSWORD_ENV, Dovecot, write_imap_project
+from tests.dovecot import PASSWORD_ENV, Dovecot, imap_app, write_imap_project
 
 INVOICES, CLAIMS = "Finance.Invoices", "Claims"  # Dovecot's hierarchy delimiter is "."
 
@@ -61,15 +58,6 @@ def samples(models_dir: Path) -> dict[str, bytes]:
     return out
 
 
-@pytest.fixture
-def apps() -> Iterator[list[App]]:
-    made: list[App] = []
-    yield made
-    for app in made:
-        with suppress(Exception):
-            app.close()
-
-
 def _project(root: Path, dovecot: Dovecot, user: str, models_dir: Path, **corrections) -> Path:
     config = write_imap_project(root, dovecot, user, corrections=corrections or {"enabled": True})
     (root / "rules" / "10-test.toml").write_text(RULES)
@@ -78,12 +66,6 @@ def _project(root: Path, dovecot: Dovecot, user: str, models_dir: Path, **correc
                                       'models_dir = "models"\nthreshold = 0.0')
     config.write_text(text)
     return config
-
-
-def _app(config: Path, apps: list[App]) -> App:
-    app = build_app(load_config(config), CollectorRegistry())
-    apps.append(app)
-    return app
 
 
 def _move(client, source: str, message_id: str, target: str) -> None:
@@ -119,7 +101,7 @@ def test_moved_message_is_one_correction(
     peer.append("INBOX", samples["claim"])
     invoice, claim = _mid(samples["invoice"]), _mid(samples["claim"])
 
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     assert process_available(app) == 2  # routes both; the watcher then sees only its own moves
     assert app.store.counts() == {"done": 2}
     assert _corrections(app) == []
@@ -138,7 +120,7 @@ def test_moved_message_is_one_correction(
     assert app.watchers[0].scan() == []
     app.close()
     apps.remove(app)
-    again = _app(config, apps)
+    again = imap_app(config, apps)
     assert process_available(again) == 0
     assert len(_corrections(again)) == 1
 
@@ -159,7 +141,7 @@ def test_out_of_exceptions_counts_and_unknown_mail_does_not(
     peer = dovecot.client(user)
     peer.append("INBOX", samples["general_question"])  # no rule: the default hands it over
     peer.append("INBOX", samples["invoice"])
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     assert process_available(app) == 2
     assert app.store.counts() == {"done": 1, "exception": 1}
 
@@ -183,7 +165,7 @@ def test_retagged_message_is_one_correction(
     peer = dovecot.client(user)
     peer.append("INBOX", samples["invoice"])
     peer.append("INBOX", samples["claim"])
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     assert process_available(app) == 2
     assert _corrections(app) == []  # the keywords mailroute set itself are no corrections
 
@@ -211,7 +193,7 @@ def test_daemon_runs_the_watcher(
     config = _project(tmp_path, dovecot, user, models_dir, interval_seconds=1)
     peer = dovecot.client(user)
     peer.append("INBOX", samples["claim"])
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     daemon = Daemon(app)
     thread = threading.Thread(target=daemon.run, daemon=True)
     thread.start()

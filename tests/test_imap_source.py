@@ -5,21 +5,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from prometheus_client import CollectorRegistry
 
 from mailroute.adapters.checkpoints import get_checkpoint
 from mailroute.adapters.store import Store
-from mailroute.config import load_config
-from mailroute.core.parse import parse
 from mailroute.daemon import Daemon, process_available
 from mailroute.errors import AuthError
-from mailroute.wiring import App, build_app
+from mailroute.wiring import App
 from tests.conftest import make_mail, wait_for
-from tests.dovecot import PASSWORD_ENV, Dovecot, write_imap_project
+from tests.dovecot import PASSWORD_ENV, Dovecot, imap_app, write_imap_project
+from tests.test_pipeline import journal
 
 INVOICES = "Finance.Invoices"  # Dovecot's maildir hierarchy delimiter is "."
 
@@ -27,21 +25,6 @@ INVOICES = "Finance.Invoices"  # Dovecot's maildir hierarchy delimiter is "."
 @pytest.fixture(autouse=True)
 def _password(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(PASSWORD_ENV, "secret")
-
-
-@pytest.fixture
-def apps() -> Iterator[list[App]]:
-    made: list[App] = []
-    yield made
-    for app in made:
-        with suppress(Exception):
-            app.close()
-
-
-def _app(config: Path, apps: list[App]) -> App:
-    app = build_app(load_config(config), CollectorRegistry())
-    apps.append(app)
-    return app
 
 
 @contextmanager
@@ -92,7 +75,7 @@ def test_poll_routes_tags_and_checkpoints(
                          ("<keep1@t>", "Keep this"), ("<odd1@t>", "Something else")):
         peer.append("INBOX", make_mail(subject=subject, message_id=mid))
 
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     assert process_available(app) == 4
 
     assert _ids(peer, INVOICES) == ["<inv1@t>", "<inv2@t>"]
@@ -111,7 +94,7 @@ def test_poll_routes_tags_and_checkpoints(
     # a restart re-reads nothing; only new mail is processed
     app.close()
     apps.remove(app)
-    again = _app(config, apps)
+    again = imap_app(config, apps)
     assert process_available(again) == 0
     peer.append("INBOX", make_mail(subject="Factuur 3", message_id="<inv3@t>"))
     assert process_available(again) == 1
@@ -130,7 +113,7 @@ def test_idle_wakes_on_new_mail_and_other_folders_are_polled(
     # a 60 s poll interval: only IDLE can pick the inbox mail up within the timeout below
     config = write_imap_project(tmp_path, dovecot, user, idle=True, poll_interval_seconds=60,
                                 folders=["INBOX", "Intake"])
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     with running(app) as daemon:
         assert wait_for(lambda: app.connected.get("shared"), timeout=10)
         started = time.monotonic()
@@ -144,7 +127,7 @@ def test_idle_wakes_on_new_mail_and_other_folders_are_polled(
     # second folder: polled between IDLEs (short poll interval now)
     config = write_imap_project(tmp_path, dovecot, user, idle=True, poll_interval_seconds=0.3,
                                 folders=["INBOX", "Intake"])
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     with running(app):
         assert wait_for(lambda: app.connected.get("shared"), timeout=10)
         peer.append("Intake", make_mail(subject="Invoice via poll", message_id="<poll@t>"))
@@ -162,7 +145,7 @@ def test_uidvalidity_change_does_not_act_again(
     for data in mails:
         peer.append("Intake", data)
     config = write_imap_project(tmp_path, dovecot, user, folders=["Intake"])
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     assert process_available(app) == 2
     old = get_checkpoint(app.store, "shared", "Intake").uidvalidity
 
@@ -197,7 +180,7 @@ def test_server_killed_mid_run_loses_and_doubles_nothing(
     peer.multiappend("INBOX", mails)
     peer.logout()
     config = write_imap_project(tmp_path, dovecot, user, idle=True, poll_interval_seconds=0.5)
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     with running(app):
         assert wait_for(lambda: app.store.counts().get("done", 0) >= 5, timeout=10)
         dovecot.kill()
@@ -221,7 +204,7 @@ def test_wrong_password_is_an_auth_error_and_counted(
     user, _ = imap_user
     monkeypatch.setenv(PASSWORD_ENV, "wrong")
     config = write_imap_project(tmp_path, dovecot, user)
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     with pytest.raises(AuthError, match=rf"shared .*login refused for '{user}'"):
         app.sources[0].connect()
     with running(app):
@@ -238,7 +221,7 @@ def test_message_failing_every_time_ends_in_exceptions(
     peer.append("INBOX", make_mail(subject="Unfilable thing", message_id="<bad@t>"))
     peer.append("INBOX", make_mail(subject="Factuur ok", message_id="<ok@t>"))
     config = write_imap_project(tmp_path, dovecot, user, idle=True, poll_interval_seconds=60)
-    app = _app(config, apps)
+    app = imap_app(config, apps)
 
     # first attempt fails: the message stays, the checkpoint stays below it
     assert process_available(app) == 2
@@ -257,6 +240,17 @@ def test_message_failing_every_time_ends_in_exceptions(
     assert get_checkpoint(store, "shared", "INBOX").last_uid == 2
 
 
+def _journal_then_crash(config: Path, apps: list[App]) -> None:
+    """A run that journalled its decisions for the whole inbox and died before acting."""
+    app = imap_app(config, apps)
+    source = app.sources[0]
+    source.connect()
+    for raw in list(source.fetch()):
+        journal(app, raw)
+    app.close()
+    apps.remove(app)
+
+
 def test_move_cut_short_by_a_server_crash_is_finished_not_redone(
     dovecot: Dovecot, imap_user: tuple[str, str], tmp_path: Path, apps: list[App]
 ) -> None:
@@ -268,21 +262,12 @@ def test_move_cut_short_by_a_server_crash_is_finished_not_redone(
     peer.append("INBOX", make_mail(subject="Factuur half moved", message_id="<half@t>"))
     config = write_imap_project(tmp_path, dovecot, user)
 
-    app = _app(config, apps)
-    source = app.sources[0]
-    source.connect()
-    for raw in list(source.fetch()):
-        claim = app.store.claim(raw)
-        message = parse(raw)
-        classification, decision = app.pipeline.decide(message)
-        app.store.record_decision(claim.pk, message, classification, decision)
-    app.close()
-    apps.remove(app)
+    _journal_then_crash(config, apps)
     peer.select_folder("INBOX")
     peer.add_flags([1], [b"$Invoice"])
     peer.copy([1], INVOICES)  # the copy landed; the expunge never happened
 
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     process_available(app)
     assert _ids(peer, INVOICES) == ["<half@t>"]  # once, not twice
     assert _ids(peer, "INBOX") == []
@@ -303,23 +288,14 @@ def test_journalled_move_done_out_of_band_is_not_redone(
     config = write_imap_project(tmp_path, dovecot, user)
 
     # a run that crashed right after journalling its decisions (nothing acted on yet)
-    app = _app(config, apps)
-    source = app.sources[0]
-    source.connect()
-    for raw in list(source.fetch()):
-        claim = app.store.claim(raw)
-        message = parse(raw)
-        classification, decision = app.pipeline.decide(message)
-        app.store.record_decision(claim.pk, message, classification, decision)
-    app.close()
-    apps.remove(app)
+    _journal_then_crash(config, apps)
     # ... and the server had done part of it: one message moved, the other only tagged
     peer.select_folder("INBOX")
     peer.add_flags([1], [b"$Invoice"])
     peer.move([1], INVOICES)
     peer.add_flags([2], [b"$Invoice"])
 
-    app = _app(config, apps)
+    app = imap_app(config, apps)
     process_available(app)
     assert _ids(peer, INVOICES) == ["<moved@t>", "<tagged@t>"]  # once each
     assert _ids(peer, "INBOX") == []
@@ -350,7 +326,7 @@ def test_tls_modes_and_xoauth2(
         oauth2 = ({"token_command": ["cat", str(token)]} if mode == "xoauth2-command"
                   else {"token_file": str(token)})
         options.update(tls="implicit", port=dovecot.ssl_port, password=None, oauth2=oauth2)
-    app = _app(write_imap_project(tmp_path, dovecot, user, **options), apps)
+    app = imap_app(write_imap_project(tmp_path, dovecot, user, **options), apps)
     assert process_available(app) == 1
     assert app.store.counts() == {"done": 1}
     if mode.startswith("xoauth2"):
@@ -366,11 +342,11 @@ def test_mark_seen_sets_seen_and_default_does_not(
     user, _ = imap_user
     peer = dovecot.client(user)
     peer.append("INBOX", make_mail(subject="Keep unread", message_id="<unread@t>"))
-    assert process_available(_app(write_imap_project(tmp_path / "a", dovecot, user), apps)) == 1
+    assert process_available(imap_app(write_imap_project(tmp_path / "a", dovecot, user), apps)) == 1
     assert [b"\\Seen" in f for f in _flags(peer, "INBOX")] == [False]
     peer.append("INBOX", make_mail(subject="Keep read", message_id="<read@t>"))
     config = write_imap_project(tmp_path / "b", dovecot, user, mark_seen=True)
-    assert process_available(_app(config, apps)) == 2  # a new store: both are new to it
+    assert process_available(imap_app(config, apps)) == 2  # a new store: both are new to it
     assert [b"\\Seen" in f for f in _flags(peer, "INBOX")] == [True, True]
 
 
@@ -381,6 +357,6 @@ def test_unreachable_server_is_a_source_error_naming_it(
     from tests.dovecot import free_port
 
     port = free_port()  # nothing listens here
-    app = _app(write_imap_project(tmp_path, dovecot, "nobody", port=port), apps)
+    app = imap_app(write_imap_project(tmp_path, dovecot, "nobody", port=port), apps)
     with pytest.raises(SourceError, match=rf"mailbox shared \(127.0.0.1:{port}\): cannot connect"):
         app.sources[0].connect()

@@ -128,14 +128,17 @@ def test_odd_messages_are_recorded_and_handed_to_a_human(make_app):
     assert any(defects)
 
 
-def journal_without_acting(app, data: bytes) -> Path:
+def journal(app, raw: RawMail) -> None:
     """What a crash leaves right after the decision was journalled: actions intended, none done."""
-    path = deliver(inbox(app), data)
-    raw = RawMail("sample", "INBOX", path.name, path.read_bytes())
     claim = app.store.claim(raw)
     message = parse(raw)
     classification, decision = app.pipeline.decide(message)
     app.store.record_decision(claim.pk, message, classification, decision)
+
+
+def journal_without_acting(app, data: bytes) -> Path:
+    path = deliver(inbox(app), data)
+    journal(app, RawMail("sample", "INBOX", path.name, path.read_bytes()))
     return path
 
 
