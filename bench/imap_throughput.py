@@ -98,34 +98,38 @@ def raw_rate(server: Dovecot, user: str, password: str, batch: int,
 
 
 def instrument(source) -> dict[str, float]:
-    """Time spent inside the source's fetch steps and actions (wall clock, no profiler)."""
-    spent: dict[str, float] = {"fetch": 0.0, "apply": 0.0, "actions": 0}
-    fetch, apply = source.fetch, source.apply
+    """Time spent inside the source's fetches and actions (wall clock, no profiler)."""
+    spent: dict[str, float] = {"fetch": 0.0, "apply": 0.0, "actions": 0, "commands": 0}
+    fetch_batches, apply_batch = source.fetch_batches, source.apply_batch
 
-    def timed_fetch():
-        iterator = iter(fetch())
+    def timed_fetch_batches():
+        iterator = iter(fetch_batches())
         while True:
             started = time.perf_counter()
             try:
-                raw = next(iterator)
+                batch = next(iterator)
             except StopIteration:
                 spent["fetch"] += time.perf_counter() - started
                 return
             spent["fetch"] += time.perf_counter() - started
-            yield raw
+            yield batch
 
-    def timed_apply(raw, action):
+    def timed_apply_batch(items):
         started = time.perf_counter()
         try:
-            return apply(raw, action)
+            return apply_batch(items)
         finally:
             took = time.perf_counter() - started
             spent["apply"] += took
-            spent["actions"] += 1
-            spent[action.kind] = spent.get(action.kind, 0.0) + took
-            spent[f"n_{action.kind}"] = spent.get(f"n_{action.kind}", 0) + 1
+            spent["actions"] += len(items)
+            spent["commands"] += 1
+            for kind in {action.kind for _, action in items}:
+                share = took * sum(a.kind == kind for _, a in items) / len(items)
+                spent[kind] = spent.get(kind, 0.0) + share
+                spent[f"n_{kind}"] = spent.get(f"n_{kind}", 0) + sum(
+                    a.kind == kind for _, a in items)
 
-    source.fetch, source.apply = timed_fetch, timed_apply
+    source.fetch_batches, source.apply_batch = timed_fetch_batches, timed_apply_batch
     return spent
 
 
@@ -227,7 +231,8 @@ def main() -> None:
     print(f"(b)/(a): {e2e_rate / raw_rate_v:.0%} (goal >= 70%)")
     rest = e2e_s - spent["fetch"] - spent["apply"]
     print(f"(b) per message: IMAP fetch {spent['fetch'] / count * 1e3:.2f} ms, IMAP actions "
-          f"{spent['apply'] / count * 1e3:.2f} ms ({spent['actions']} actions), pipeline "
+          f"{spent['apply'] / count * 1e3:.2f} ms ({spent['actions']} actions in "
+          f"{spent['commands']} batches), pipeline "
           f"(parse, classify, rules, store) {rest / count * 1e3:.2f} ms")
     kinds = sorted(k for k in spent if f"n_{k}" in spent)
     print("    per action: " + ", ".join(

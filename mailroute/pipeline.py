@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from .acting import SEND_KINDS, Actor, Journal, action_from_row
 from .adapters.metrics import Metrics
 from .adapters.sources.base import Source
 from .adapters.store import Claim, Store, retry_time, utcnow
@@ -27,9 +28,6 @@ from .core.parse import parse
 from .core.rules import Action, Rule
 
 log = logging.getLogger("mailroute.pipeline")
-
-SEND_KINDS = ("forward", "reply")
-QUEUED_KINDS = ("webhook",)  # delivered later by their own sender, like sends
 
 
 class Deferred(Exception):
@@ -64,12 +62,29 @@ class Outcome:
     error: str = ""
 
 
-def _action_from_row(row: dict[str, Any]) -> Action:
-    params = json.loads(row.get("params") or "{}")
-    return Action(
-        row["kind"], target=row["target"] or "", to=tuple(params.get("to") or ()),
-        mode=params.get("mode") or "", rule=row.get("rule") or "",
-    )
+@dataclass(slots=True)
+class _Work:
+    """One new message of a batch on its way through the stages."""
+
+    index: int
+    raw: RawMail
+    claim: Claim
+    message: Message | None = None
+    classification: Classification | None = None
+    error: str = ""  # why there is no classification
+    decision: Decision | None = None
+    journal: Journal | None = None
+
+    def summary(self) -> dict[str, Any]:
+        """What the log line and the counters need, as the store row would have it."""
+        c, d = self.classification, self.decision
+        return {
+            "subject": self.message.subject if self.message else "",
+            "label": c.label if c else None, "confidence": c.confidence if c else None,
+            "tier": d.tier if d else None, "rule": d.rule if d else None,
+            "exception_code": (d.code or None) if d else None,
+            "actions": [{"kind": a.kind, "target": a.target} for a in d.actions] if d else [],
+        }
 
 
 def _unsure_reason(answer: Fallback, classification: Classification | None, error: str,
@@ -113,6 +128,7 @@ class Pipeline:
         self.clock = clock
         self.llm = llm
         self.llm_fallback = llm_fallback
+        self.actor = Actor(store, metrics, lambda: self.clock())
 
     # -- stages --------------------------------------------------------------------------
 
@@ -145,11 +161,17 @@ class Pipeline:
             return True
         return classification is not None and self.llm.has_schema(classification.label)
 
-    def decide(self, message: Message, pk: int | None = None
+    def decide(self, message: Message, pk: int | None = None, *,
+               classified: tuple[Classification | None, str] | None = None,
                ) -> tuple[Classification | None, Decision]:
+        """Classify (unless ``classified`` already holds the result and why it is None),
+        ask the LLM tier when configured and unsure, then apply the rules."""
         started = time.perf_counter()
-        classification, error = self.classify(message)
-        started = self.metrics.observe_stage("classify", started)
+        if classified is None:
+            classification, error = self.classify(message)
+            started = self.metrics.observe_stage("classify", started)
+        else:
+            classification, error = classified
         unsure: tuple[str, str] | None = None
         fields: dict[str, FieldValue] = {}
         if self.llm is not None:
@@ -177,88 +199,147 @@ class Pipeline:
             self.llm.summarize(message, pk, classification.label if classification else None)
         return classification, decision
 
-    # -- one message ---------------------------------------------------------------------
+    # -- messages ------------------------------------------------------------------------
 
     def process(self, raw: RawMail, source: Source) -> Outcome:
+        """Handle one message (a batch of one)."""
+        return self.process_batch([raw], source)[0]
+
+    def process_batch(self, raws: Sequence[RawMail], source: Source) -> list[Outcome]:
+        """Handle messages fetched together; one outcome per message, in order.
+
+        Each message keeps its own journal and fate (one failing never holds back the
+        others). What a batch shares is cost: claims, decisions and results are written in
+        one transaction per stage, the classifier sees the batch at once, and the source
+        carries out each round of actions in as few commands as it can.
+        """
         started = time.perf_counter()
-        claim = self.store.claim(raw, self.clock())
-        if claim is None:
-            return Outcome("skipped")
+        now = self.clock()
+        with self.store.transaction():
+            claims = [self.store.claim(raw, now) for raw in raws]
+        outcomes: list[Outcome | None] = [None] * len(raws)
+        fresh: list[_Work] = []
+        for i, (raw, claim) in enumerate(zip(raws, claims, strict=True)):
+            if claim is None:
+                outcomes[i] = Outcome("skipped")
+            elif claim.actions:  # a previous attempt journalled its decision: resume it
+                outcomes[i] = self._guarded(raw, source, claim,
+                                            lambda r=raw, c=claim: self._resume(r, source, c))
+            else:
+                fresh.append(_Work(i, raw, claim))
+        if fresh:
+            try:
+                self._run_fresh(fresh, source, outcomes)
+            except Exception as exc:  # store or adapter bug: leave them claimed for a retry
+                log.exception("mailbox=%s batch of %d failed", source.name, len(fresh))
+                for w in fresh:
+                    if outcomes[w.index] is None:
+                        self.metrics.errors.labels(w.raw.mailbox, "pipeline").inc()
+                        outcomes[w.index] = self._failed(
+                            w.raw, source, w.claim, f"{type(exc).__name__}: {exc}", w.message)
+        work = {w.index: w for w in fresh}
+        elapsed = time.perf_counter() - started
+        for i, raw in enumerate(raws):
+            outcome = outcomes[i] or Outcome("failed", error="not processed")
+            outcomes[i] = outcome
+            if outcome.status in ("done", "exception", "error"):
+                source.finished(raw)
+                self.metrics.processing.labels(raw.mailbox).observe(elapsed)
+                self.metrics.handled(raw.mailbox, raw.received_at, self.clock())
+            w = work.get(i)
+            self._log(raw, outcome, w.summary() if w and outcome.status in ("done", "exception")
+                      else None)
+        return outcomes  # type: ignore[return-value]
+
+    def _guarded(self, raw: RawMail, source: Source, claim: Claim,
+                 run: Callable[[], Outcome]) -> Outcome:
         try:
-            outcome = self._run(raw, source, claim)
+            return run()
         except Exception as exc:  # store or adapter bug: leave it claimed for a retry
             log.exception("mailbox=%s id=%s failed", raw.mailbox, raw.source_id)
             self.metrics.errors.labels(raw.mailbox, "pipeline").inc()
-            outcome = self._failed(raw, source, claim, f"{type(exc).__name__}: {exc}")
-        if outcome.status in ("done", "exception", "error"):
-            source.finished(raw)
-            self.metrics.processing.labels(raw.mailbox).observe(time.perf_counter() - started)
-            self.metrics.handled(raw.mailbox, raw.received_at, self.clock())
-        self._log(raw, outcome)
-        return outcome
+            return self._failed(raw, source, claim, f"{type(exc).__name__}: {exc}")
 
-    def _run(self, raw: RawMail, source: Source, claim: Claim) -> Outcome:
-        message = classification = decision = None
-        if claim.actions:  # a previous attempt journalled its decision: resume it
-            rows = list(claim.actions)
-        else:
-            parse_started = time.perf_counter()
-            message = parse(raw)
-            self.metrics.observe_stage("parse", parse_started)
-            try:
-                classification, decision = self.decide(message, claim.pk)
-            except Deferred as exc:
-                return self._failed(raw, source, claim, f"deferred: {exc}", message)
-            self.store.record_decision(claim.pk, message, classification, decision,
-                                       now=self.clock())
-            rows = self.store.actions_of(claim.pk)
+    def _resume(self, raw: RawMail, source: Source, claim: Claim) -> Outcome:
         act_started = time.perf_counter()
-        error = self._act(raw, source, rows, resuming=bool(claim.actions))
+        error = self.actor.resume(raw, source, claim.actions)
         self.metrics.observe_stage("act", act_started)
         if error:
-            return self._failed(raw, source, claim, error, message, classification, decision)
+            return self._failed(raw, source, claim, error)
         row = self.store.message_row(claim.pk) or {}
         status = "exception" if row.get("outcome") == EXCEPTION else "done"
         self.store.finish(claim.pk, status, self.clock())
         self._count(raw.mailbox, row, status)
-        return Outcome(status, claim.pk, message, classification, decision)
+        return Outcome(status, claim.pk)
 
-    def _act(
-        self, raw: RawMail, source: Source, rows: Sequence[dict[str, Any]], *, resuming: bool
-    ) -> str:
-        """Carry out journalled actions in order; stop at the first failure."""
-        for row in rows:
-            if row["state"] in ("done", "queued", "skipped", "sending", "uncertain"):
-                continue  # sending/uncertain: the SMTP sender has it; re-queueing could send twice
-            if row["state"] == "failed" and row["kind"] in SEND_KINDS:
-                continue  # the sender gave up after its own retries: final, not re-queued
-            action = _action_from_row(row)
-            if action.kind in QUEUED_KINDS:
-                self.store.set_action(row["id"], "queued", result="waiting for a sender",
-                                      now=self.clock())
-                self.metrics.actions.labels(raw.mailbox, action.kind, "queued").inc()
-                continue
-            if action.kind in SEND_KINDS:
-                self.store.enqueue_send(row["id"], row["message"], raw.data, self.clock())
-                self.metrics.actions.labels(raw.mailbox, action.kind, "queued").inc()
-                continue
-            if resuming and source.reconcile(
-                raw.folder, raw.source_id, action
-            ):
-                self.store.set_action(row["id"], "done", result="reconciled: already done")
-                self.metrics.actions.labels(raw.mailbox, action.kind, "reconciled").inc()
-                continue
+    def _run_fresh(self, work: list[_Work], source: Source,
+                   outcomes: list[Outcome | None]) -> None:
+        """parse -> classify (the batch at once) -> decide -> record -> act -> finish."""
+        started = time.perf_counter()
+        for w in work:
+            w.message = parse(w.raw)
+        started = self.metrics.observe_stage("parse", started, len(work))
+        self._classify_batch(work)
+        self.metrics.observe_stage("classify", started, len(work))
+        for w in work:
+            assert w.message is not None
             try:
-                result = source.apply(raw, action)
+                w.classification, w.decision = self.decide(
+                    w.message, w.claim.pk, classified=(w.classification, w.error))
+            except Deferred as exc:
+                outcomes[w.index] = self._failed(w.raw, source, w.claim, f"deferred: {exc}",
+                                                 w.message)
             except Exception as exc:
-                error = f"{action.kind} failed: {type(exc).__name__}: {exc}"
-                self.store.set_action(row["id"], "failed", error=error)
-                self.metrics.actions.labels(raw.mailbox, action.kind, "failed").inc()
-                self.metrics.errors.labels(raw.mailbox, "act").inc()
-                return error
-            self.store.set_action(row["id"], "done", result=result)
-            self.metrics.actions.labels(raw.mailbox, action.kind, "done").inc()
-        return ""
+                log.exception("mailbox=%s id=%s failed", w.raw.mailbox, w.raw.source_id)
+                self.metrics.errors.labels(w.raw.mailbox, "pipeline").inc()
+                outcomes[w.index] = self._failed(w.raw, source, w.claim,
+                                                 f"{type(exc).__name__}: {exc}", w.message)
+        live = [w for w in work if outcomes[w.index] is None]
+        now = self.clock()
+        with self.store.transaction():  # the batch's journal: committed before any action
+            for w in live:
+                assert w.message is not None and w.decision is not None
+                ids = self.store.record_decision(w.claim.pk, w.message, w.classification,
+                                                 w.decision, now=now)
+                w.journal = Journal(w.raw, [
+                    {"id": action_id, "message": w.claim.pk, "kind": a.kind,
+                     "target": a.target, "rule": a.rule, "state": "intended",
+                     "params": json.dumps({"to": list(a.to), "mode": a.mode})}
+                    for action_id, a in zip(ids, w.decision.actions, strict=True)])
+        started = time.perf_counter()
+        self.actor.run([w.journal for w in live if w.journal], source)
+        self.metrics.observe_stage("act", started, len(live))
+        done = [w for w in live if w.journal and not w.journal.error]
+        now = self.clock()
+        with self.store.transaction():
+            for w in done:
+                assert w.decision is not None
+                status = "exception" if w.decision.outcome == EXCEPTION else "done"
+                self.store.finish(w.claim.pk, status, now)
+                outcomes[w.index] = Outcome(status, w.claim.pk, w.message, w.classification,
+                                            w.decision)
+        for w in done:
+            self._count(w.raw.mailbox, w.summary(), outcomes[w.index].status)  # type: ignore[union-attr]
+        for w in live:
+            if w.journal and w.journal.error:
+                outcomes[w.index] = self._failed(w.raw, source, w.claim, w.journal.error,
+                                                 w.message, w.classification, w.decision)
+
+    def _classify_batch(self, work: list[_Work]) -> None:
+        model = self.classifier()
+        todo = [w for w in work if w.message is not None and not w.message.unparseable]
+        for w in work:
+            w.error = "no model loaded" if model is None else "nothing to classify"
+        if model is None or not todo:
+            return
+        try:
+            results = model.classify_many([w.message for w in todo])  # type: ignore[misc]
+        except Exception:  # one odd message must not cost the batch: one at a time
+            for w in todo:
+                w.classification, w.error = self.classify(w.message)  # type: ignore[arg-type]
+            return
+        for w, result in zip(todo, results, strict=True):
+            w.classification, w.error = result, ""
 
     def _failed(
         self, raw: RawMail, source: Source, claim: Claim, error: str,
@@ -304,8 +385,13 @@ class Pipeline:
             pending = [a for a in row["actions"]
                        if a["state"] in ("intended", "failed") and a["kind"] not in SEND_KINDS]
             terminal = [a for a in pending if a["kind"] in ("move", "exceptions")]
-            if terminal and source.reconcile(row["folder"], row["source_id"],
-                                             _action_from_row(terminal[-1])):
+            if row["actions"] and not pending:  # every action ran; only the finish was lost
+                msg = self.store.message_row(row["id"]) or {}
+                status = "exception" if msg.get("outcome") == EXCEPTION else "done"
+                self.store.finish(row["id"], status, self.clock())
+                self._count(source.name, msg, status)
+            elif terminal and source.reconcile(row["folder"], row["source_id"],
+                                             action_from_row(terminal[-1])):
                 for action in pending:
                     done = action is terminal[-1]
                     self.store.set_action(
@@ -337,17 +423,22 @@ class Pipeline:
         else:  # handled without a human: counts towards the hours-saved KPI
             self.metrics.automated(mailbox, label)
 
-    def _log(self, raw: RawMail, outcome: Outcome) -> None:
+    def _log(self, raw: RawMail, outcome: Outcome, row: dict[str, Any] | None = None) -> None:
+        """One line per handled message; ``row`` (subject, label, actions...) saves reading
+        them back from the store."""
         if outcome.status == "skipped":
             return
-        row = self.store.message_row(outcome.pk) if outcome.pk else None
-        row = row or {}
+        level = logging.INFO if outcome.status in ("done", "exception") else logging.WARNING
+        if not log.isEnabledFor(level):
+            return
+        if row is None:
+            row = (self.store.message_row(outcome.pk) if outcome.pk else None) or {}
+            row["actions"] = self.store.actions_of(outcome.pk or 0)
         actions = ", ".join(
             f"{a['kind']} {a['target']}".strip() if a["kind"] != "exceptions" else "exceptions"
-            for a in self.store.actions_of(outcome.pk or 0)
+            for a in row["actions"]
         )
         confidence = row.get("confidence")
-        level = logging.INFO if outcome.status in ("done", "exception") else logging.WARNING
         log.log(
             level,
             "message handled",

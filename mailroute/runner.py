@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
@@ -26,6 +26,21 @@ from .core.message import RawMail
 from .pipeline import Pipeline
 
 log = logging.getLogger("mailroute.runner")
+
+DEFAULT_BATCH = 50  # messages handled together when the source does not say
+
+
+def batched(items: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:
+    """Consecutive lists of up to ``size`` items. The next item is not requested before the
+    current list is handled, so a lazy source fetches no further ahead than one batch."""
+    batch: list[RawMail] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 class LockedSource:
@@ -63,9 +78,11 @@ def process_all(pipeline: Pipeline, source: Source, pool: ThreadPoolExecutor | N
     """Process every message ``source`` yields now; returns how many were handled."""
     count = 0
     if pool is None or pipeline.llm is None:
-        for raw in source.fetch():
-            pipeline.process(raw, source)
-            count += 1
+        # as many at a time as the source fetches at a time (IMAP: one UID FETCH)
+        batches = getattr(source, "fetch_batches", None)
+        for batch in batches() if batches else batched(source.fetch(), DEFAULT_BATCH):
+            pipeline.process_batch(batch, source)
+            count += len(batch)
             if stop is not None and stop.is_set():
                 break
         return count

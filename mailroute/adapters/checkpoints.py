@@ -31,10 +31,13 @@ def get_checkpoint(store: Store, mailbox: str, folder: str) -> Checkpoint:
 
 
 def set_checkpoint(store: Store, checkpoint: Checkpoint) -> None:
+    # plain SQL: sqlite-utils' upsert commits on its own, which would end an outer batch
     with store.transaction() as db:
-        db["checkpoints"].upsert(
-            {"mailbox": checkpoint.mailbox, "folder": checkpoint.folder,
-             "uidvalidity": checkpoint.uidvalidity, "last_uid": checkpoint.last_uid,
-             "state": checkpoint.state, "updated_at": iso(utcnow())},
-            pk=("mailbox", "folder"),
+        db.execute(
+            "INSERT INTO checkpoints (mailbox, folder, uidvalidity, last_uid, state, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (mailbox, folder) DO UPDATE SET "
+            "uidvalidity=excluded.uidvalidity, last_uid=excluded.last_uid, "
+            "state=excluded.state, updated_at=excluded.updated_at",
+            [checkpoint.mailbox, checkpoint.folder, checkpoint.uidvalidity,
+             checkpoint.last_uid, checkpoint.state, iso(utcnow())],
         )

@@ -138,10 +138,17 @@ class Metrics:
         for stage in ERROR_STAGES:
             self.errors.labels(mailbox, stage)
 
-    def observe_stage(self, stage: str, started: float) -> float:
-        """Record ``stage`` as taking from ``started`` (perf_counter) until now; return now."""
+    def observe_stage(self, stage: str, started: float, messages: int = 1) -> float:
+        """Record ``stage`` as taking from ``started`` (perf_counter) until now; return now.
+
+        A stage done for a batch of ``messages`` at once counts each its equal share.
+        """
         now = time.perf_counter()
-        self.stage.labels(stage).observe(max(0.0, now - started))
+        if messages > 0:
+            child = self.stage.labels(stage)
+            share = max(0.0, now - started) / messages
+            for _ in range(messages):
+                child.observe(share)
         return now
 
     def handled(self, mailbox: str, received_at: datetime | None, now: datetime) -> None:

@@ -185,6 +185,7 @@ class Store:
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA foreign_keys=ON")
         self._lock = threading.RLock()
+        self._depth = 0  # open transactions of the lock-holding thread (>1: savepoints)
         self.db = _LockedDatabase(conn, self._lock)
         self.migrate()
 
@@ -205,9 +206,41 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite_utils.Database]:
-        """Serialise with every other writer and commit (or roll back) as one unit."""
-        with self._lock, self.db.conn:
+        """Serialise with every other writer and commit (or roll back) as one unit.
+
+        Nested inside another transaction (a batch of messages, see ``Pipeline``), it is a
+        SAVEPOINT: its writes are undone alone when it fails, and committed with the outer
+        transaction, so a batch costs one commit instead of one per statement group.
+        """
+        with self._lock:
+            if self._depth:
+                yield from self._savepoint()
+                return
+            self._depth = 1
+            try:
+                with self.db.conn:
+                    # explicit BEGIN: otherwise the first SAVEPOINT would open (and its
+                    # RELEASE commit) the transaction
+                    if not self.db.conn.in_transaction:
+                        self.db.conn.execute("BEGIN")
+                    yield self.db
+            finally:
+                self._depth = 0
+
+    def _savepoint(self) -> Iterator[sqlite_utils.Database]:
+        name = f"mr{self._depth}"
+        self._depth += 1
+        self.db.conn.execute(f"SAVEPOINT {name}")
+        try:
             yield self.db
+        except BaseException:
+            self.db.conn.execute(f"ROLLBACK TO {name}")
+            self.db.conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            self.db.conn.execute(f"RELEASE {name}")
+        finally:
+            self._depth -= 1
 
     _tx = transaction
 
@@ -382,14 +415,13 @@ class Store:
             seq = db.execute(
                 "SELECT COALESCE(MAX(seq), -1) + 1 FROM actions WHERE message=?", [pk]
             ).fetchone()[0]
-            return int(
-                db["actions"].insert(
-                    {
-                        "message": pk, "seq": seq, "kind": action.kind, "target": action.target,
-                        "rule": action.rule, "params": json.dumps({"to": [], "mode": ""}),
-                        "state": "intended", "created_at": stamp, "updated_at": stamp,
-                    }
-                ).last_pk
+            return self._insert(
+                "actions",
+                {
+                    "message": pk, "seq": seq, "kind": action.kind, "target": action.target,
+                    "rule": action.rule, "params": json.dumps({"to": [], "mode": ""}),
+                    "state": "intended", "created_at": stamp, "updated_at": stamp,
+                },
             )
 
     def finish(self, pk: int, status: str, now: datetime | None = None, error: str = "") -> None:
@@ -497,10 +529,9 @@ class Store:
         """
         stamp = iso(now or utcnow())
         with self._tx() as db:
-            db["outbox"].insert(
-                {"action": action_id, "message": pk, "raw": zlib.compress(raw, 6),
-                 "created_at": stamp},
-                replace=True,
+            db.execute(
+                "INSERT OR REPLACE INTO outbox (action, message, raw, created_at) "
+                "VALUES (?, ?, ?, ?)", [action_id, pk, zlib.compress(raw, 6), stamp],
             )
             db.execute(
                 "UPDATE actions SET state='queued', result='waiting for a sender', updated_at=? "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol, runtime_checkable
 
 from ...core.message import RawMail
@@ -37,3 +37,22 @@ class Source(Protocol):
     def wait(self, stop: threading.Event) -> None: ...
 
     def close(self) -> None: ...
+
+
+def apply_all(source: Source, items: Sequence[tuple[RawMail, Action]]
+              ) -> list[str | Exception]:
+    """Carry out one action on each of several messages: a result text or the error, per item.
+
+    A source that can do many at once (IMAP: one command per folder and target) offers
+    ``apply_batch`` with this contract; any other source gets one ``apply`` per item.
+    """
+    batch = getattr(source, "apply_batch", None)
+    if batch is not None:
+        return batch(items)
+    results: list[str | Exception] = []
+    for raw, action in items:
+        try:
+            results.append(source.apply(raw, action))
+        except Exception as exc:  # reported per item; the other items still run
+            results.append(exc)
+    return results

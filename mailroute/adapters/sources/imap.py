@@ -20,7 +20,7 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -58,6 +58,21 @@ class _Folder:
     scanned_next: int = 0  # UIDNEXT when the last scan started
     retry_at: float | None = None  # monotonic time the next failed message is due
     dirty: bool = False
+
+
+def _uid_set(uids: list[int]) -> str:
+    """``1:3,7`` for [1, 2, 3, 7]: short even for a whole fetch batch."""
+    runs: list[str] = []
+    ordered = sorted(set(uids))
+    start = prev = ordered[0]
+    for uid in [*ordered[1:], None]:
+        if uid is not None and uid == prev + 1:
+            prev = uid
+            continue
+        runs.append(str(start) if start == prev else f"{start}:{prev}")
+        if uid is not None:
+            start = prev = uid
+    return ",".join(runs)
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -167,11 +182,17 @@ class ImapSource:
     # -- reading -------------------------------------------------------------------------
 
     def fetch(self) -> Iterator[RawMail]:
+        for batch in self.fetch_batches():
+            yield from batch
+
+    def fetch_batches(self) -> Iterator[list[RawMail]]:
+        """The messages of each ``UID FETCH``, one list at a time. The checkpoint moves on
+        when the caller asks for the next list, i.e. after it handled this one."""
         self._require()
         for folder in self._folders.values():
             yield from self._fetch_folder(folder)
 
-    def _fetch_folder(self, f: _Folder) -> Iterator[RawMail]:
+    def _fetch_folder(self, f: _Folder) -> Iterator[list[RawMail]]:
         client = self._require()
         info = self._select(f.name, force=True)
         uidvalidity = int(info[b"UIDVALIDITY"])
@@ -188,6 +209,7 @@ class ImapSource:
             self._select(f.name)  # an action may have selected another folder meanwhile
             with self._io(f"fetching from {f.name!r}"):
                 items = self._require().fetch(batch, [body, b"INTERNALDATE"])
+            fetched: list[RawMail] = []
             for uid in batch:
                 item = items.get(uid)
                 if item is None or b"BODY[]" not in item:
@@ -201,7 +223,9 @@ class ImapSource:
                 if uid < f.resync_below and self._already_handled(raw):
                     f.finished.add(uid)
                     continue
-                yield raw
+                fetched.append(raw)
+            if fetched:
+                yield fetched
             self._advance(f)
             self._persist(f)
         self._persist(f)
@@ -310,6 +334,78 @@ class ImapSource:
 
     # -- acting --------------------------------------------------------------------------
 
+    def apply_batch(self, items: Sequence[tuple[RawMail, Action]]) -> list[str | Exception]:
+        """Like ``apply`` for each item, with one command per folder, action and target:
+        tags as one ``UID STORE``, moves as one ``UID MOVE`` (or one COPY + STORE + UID
+        EXPUNGE). A message no longer there fails alone; a failed command fails its group."""
+        results: list[str | Exception] = [ActionError("not run")] * len(items)
+        groups: dict[tuple[str, str, str], list[int]] = {}
+        for i, (raw, action) in enumerate(items):
+            if action.kind in ("tag", "move", "exceptions", "copy"):
+                groups.setdefault((raw.folder, action.kind, action.target), []).append(i)
+            else:
+                try:
+                    results[i] = self.apply(raw, action)
+                except Exception as exc:
+                    results[i] = exc
+        for (folder, kind, _), members in groups.items():
+            try:
+                uids: dict[int, int] = {}  # item -> UID
+                for i in members:
+                    try:
+                        uids[i] = self._uid_in(folder, items[i][0].source_id)
+                    except ActionError as exc:
+                        results[i] = exc
+                if not uids:
+                    continue
+                action = items[members[0]][1]
+                done = (self._tag_many(list(uids.values()), action.target) if kind == "tag"
+                        else self._move_many(folder, list(uids.values()), action))
+                for i, uid in uids.items():
+                    outcome = done.get(uid)
+                    results[i] = outcome if outcome is not None else ActionError(
+                        f"message {items[i][0].source_id} is no longer in {folder}")
+            except Exception as exc:  # the command failed: every message of the group did
+                for i in members:
+                    if not isinstance(results[i], str):
+                        results[i] = exc
+        return results
+
+    def _tag_many(self, uids: list[int], tag: str) -> dict[int, str]:
+        """Set one keyword on ``uids`` of the selected folder; result text per UID it
+        reached (a UID missing from the answer was gone)."""
+        keyword = keyword_for(tag)
+        if keyword is None:
+            return dict.fromkeys(
+                uids, f"tag not stored on server: {tag!r} is not a valid IMAP keyword")
+        permanent = {bytes(x).lower() for x in self._select_info.get(b"PERMANENTFLAGS", ())}
+        if b"\\*" not in permanent and keyword.lower().encode() not in permanent:
+            return dict.fromkeys(uids, "tag not stored on server: folder does not allow new "
+                                       "keywords")
+        with self._io(f"setting keyword {keyword}", ActionError):
+            done = self._require().add_flags(uids, [keyword.encode()])
+        return {uid: f"keyword {keyword} set" for uid in uids if uid in (done or {})}
+
+    def _move_many(self, folder: str, uids: list[int], action: Action) -> dict[int, str]:
+        """Move or copy ``uids`` of ``folder`` to the action's target in one command; result
+        text per UID that was there."""
+        target = self._target(action)
+        if target == folder:
+            return dict.fromkeys(uids, f"already in {target}")
+        self._ensure_folder(target, always=action.kind == "exceptions")
+        self._select(folder)
+        with self._io("looking up messages"):
+            present = set(self._require().search(["UID", _uid_set(uids), "UNDELETED"]))
+        here = [u for u in uids if u in present]
+        if not here:
+            return {}
+        if action.kind == "copy":
+            with self._io(f"copying to {target!r}", ActionError):
+                self._require().copy(here, target)
+            return dict.fromkeys(here, f"copied to {target}")
+        self._move(here, target)
+        return dict.fromkeys(here, f"moved to {target}")
+
     def apply(self, raw: RawMail, action: Action) -> str:
         uid = self._uid_in(raw.folder, raw.source_id)
         if action.kind == "tag":
@@ -326,7 +422,7 @@ class ImapSource:
                 with self._io(f"copying to {target!r}", ActionError):
                     self._require().copy([uid], target)
                 return f"copied to {target}"
-            self._move(uid, target)
+            self._move([uid], target)
             return f"moved to {target}"
         raise ActionError(f"an IMAP mailbox cannot {action.kind}")
 
@@ -370,19 +466,19 @@ class ImapSource:
                                                          "folder": folder}})
         self._existing.add(folder)
 
-    def _move(self, uid: int, target: str) -> None:
+    def _move(self, uids: list[int], target: str) -> None:
         client = self._require()
         if b"MOVE" in self._caps:
             with self._io(f"moving to {target!r}", ActionError):
-                client.move([uid], target)
+                client.move(uids, target)
             return
-        # No MOVE: copy, flag deleted, expunge just this UID (UIDPLUS) or, without UIDPLUS,
+        # No MOVE: copy, flag deleted, expunge just these UIDs (UIDPLUS) or, without UIDPLUS,
         # every \Deleted message in the folder (the only way left; documented in docs/imap.md).
         with self._io(f"moving to {target!r} (copy + delete)", ActionError):
-            client.copy([uid], target)
-            client.add_flags([uid], [b"\\Deleted"], silent=True)
+            client.copy(uids, target)
+            client.add_flags(uids, [b"\\Deleted"], silent=True)
             if b"UIDPLUS" in self._caps:
-                client.uid_expunge([uid])
+                client.uid_expunge(uids)
             else:
                 client.expunge()
 
