@@ -28,7 +28,7 @@ def encode_message(msg: Message) -> bytes:
         "headers": [list(h) for h in msg.headers], "language": msg.language,
         "defects": list(msg.defects), "size": msg.size,
     }
-    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 6)
+    return zlib.compress(json.dumps(data, ensure_ascii=False).encode("utf-8"), 1)
 
 
 def decode_message(blob: bytes) -> Message:
