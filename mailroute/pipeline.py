@@ -11,6 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor, Future
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -151,16 +152,6 @@ class Pipeline:
         return classification is None or (
             classification.confidence < self.policy.threshold_for(classification.label))
 
-    def wants_llm(self, raw: RawMail) -> bool:
-        """Whether processing ``raw`` will probably call the LLM (for the concurrent runner)."""
-        if self.llm is None:
-            return False
-        message = parse(raw)
-        classification, _ = self.classify(message)
-        if self.needs_fallback(message, classification):
-            return True
-        return classification is not None and self.llm.has_schema(classification.label)
-
     def decide(self, message: Message, pk: int | None = None, *,
                classified: tuple[Classification | None, str] | None = None,
                ) -> tuple[Classification | None, Decision]:
@@ -205,13 +196,18 @@ class Pipeline:
         """Handle one message (a batch of one)."""
         return self.process_batch([raw], source)[0]
 
-    def process_batch(self, raws: Sequence[RawMail], source: Source) -> list[Outcome]:
+    def process_batch(self, raws: Sequence[RawMail], source: Source,
+                      pool: Executor | None = None) -> list[Outcome]:
         """Handle messages fetched together; one outcome per message, in order.
 
         Each message keeps its own journal and fate (one failing never holds back the
         others). What a batch shares is cost: claims, decisions and results are written in
         one transaction per stage, the classifier sees the batch at once, and the source
         carries out each round of actions in as few commands as it can.
+
+        With a ``pool`` (and the LLM tier on), messages the LLM will be asked about finish
+        in the pool, one each, while the rest of the batch goes on; ``source`` must then be
+        safe to call from several threads (``runner.LockedSource``).
         """
         started = time.perf_counter()
         now = self.clock()
@@ -227,16 +223,17 @@ class Pipeline:
                                             lambda r=raw, c=claim: self._resume(r, source, c))
             else:
                 fresh.append(_Work(i, raw, claim))
-        if fresh:
-            try:
-                self._run_fresh(fresh, source, outcomes)
-            except Exception as exc:  # store or adapter bug: leave them claimed for a retry
-                log.exception("mailbox=%s batch of %d failed", source.name, len(fresh))
-                for w in fresh:
-                    if outcomes[w.index] is None:
-                        self.metrics.errors.labels(w.raw.mailbox, "pipeline").inc()
-                        outcomes[w.index] = self._failed(
-                            w.raw, source, w.claim, f"{type(exc).__name__}: {exc}", w.message)
+        pending: list[Future] = []
+        try:
+            if fresh and self._guard(fresh, source, outcomes, self._prepare):
+                slow = {w.index for w in fresh if pool is not None and self._llm_bound(w)}
+                pending = [pool.submit(self._guard, [w], source, outcomes,  # type: ignore[union-attr]
+                                       self._complete) for w in fresh if w.index in slow]
+                self._guard([w for w in fresh if w.index not in slow], source, outcomes,
+                            self._complete)
+        finally:
+            for future in pending:  # the batch ends when its slowest message does
+                future.result()
         work = {w.index: w for w in fresh}
         elapsed = time.perf_counter() - started
         for i, raw in enumerate(raws):
@@ -250,6 +247,32 @@ class Pipeline:
             self._log(raw, outcome, w.summary() if w and outcome.status in ("done", "exception")
                       else None)
         return outcomes  # type: ignore[return-value]
+
+    def _guard(self, work: list[_Work], source: Source, outcomes: list[Outcome | None],
+               stage: Callable[..., None]) -> bool:
+        """Run ``stage`` over ``work``; on a store or adapter bug, every message of it not
+        yet settled fails (claimed, retried later). Never raises; False when it failed."""
+        if not work:
+            return True
+        try:
+            stage(work, source, outcomes)
+            return True
+        except Exception as exc:
+            log.exception("mailbox=%s batch of %d failed", source.name, len(work))
+            for w in work:
+                if outcomes[w.index] is None:
+                    self.metrics.errors.labels(w.raw.mailbox, "pipeline").inc()
+                    outcomes[w.index] = self._failed(
+                        w.raw, source, w.claim, f"{type(exc).__name__}: {exc}", w.message)
+            return False
+
+    def _llm_bound(self, w: _Work) -> bool:
+        """Will finishing ``w`` ask the LLM (fallback routing or field extraction)?"""
+        if self.llm is None or w.message is None:
+            return False
+        if self.needs_fallback(w.message, w.classification):
+            return True
+        return w.classification is not None and self.llm.has_schema(w.classification.label)
 
     def _guarded(self, raw: RawMail, source: Source, claim: Claim,
                  run: Callable[[], Outcome]) -> Outcome:
@@ -272,15 +295,19 @@ class Pipeline:
         self._count(raw.mailbox, row, status)
         return Outcome(status, claim.pk)
 
-    def _run_fresh(self, work: list[_Work], source: Source,
-                   outcomes: list[Outcome | None]) -> None:
-        """parse -> classify (the batch at once) -> decide -> record -> act -> finish."""
+    def _prepare(self, work: list[_Work], source: Source,
+                 outcomes: list[Outcome | None]) -> None:
+        """parse -> classify, the batch at once."""
         started = time.perf_counter()
         for w in work:
             w.message = parse(w.raw)
         started = self.metrics.observe_stage("parse", started, len(work))
         self._classify_batch(work)
         self.metrics.observe_stage("classify", started, len(work))
+
+    def _complete(self, work: list[_Work], source: Source,
+                  outcomes: list[Outcome | None]) -> None:
+        """decide -> record (one transaction) -> act (in rounds) -> finish."""
         for w in work:
             assert w.message is not None
             try:

@@ -1,12 +1,14 @@
-"""Process what a mailbox holds now, with LLM-bound messages running concurrently.
+"""Process what a mailbox holds now, a fetched batch at a time, LLM-bound messages
+concurrently.
 
 The daemon gives each mailbox one thread. Messages the LLM tier will be asked about are
-handed to a bounded pool shared by all mailboxes (``[llm] concurrency``); the others are
-processed at once on the mailbox thread, so a slow model stalls no cheap message.
+handed to a bounded pool shared by all mailboxes (``[llm] concurrency``); the others finish
+at once on the mailbox thread, so a slow model stalls no cheap message.
 
 Why the exactly-once journal still holds:
-- each fetched message is processed by exactly one thread (one ``process`` call per fetch);
-- the call returns only when every message of this fetch is finished, so the next fetch
+- each fetched message is processed by exactly one thread (one ``process_batch`` call per
+  fetched batch; the pipeline hands each LLM-bound message to one pool task);
+- the call returns only when every message of the batch is finished, so the next fetch
   cannot yield a message still in flight (no two threads ever claim the same message);
 - every call into the source (fetch steps, apply, reconcile, finished) is serialised by
   one lock per source, because a source (e.g. one IMAP connection) is not thread-safe;
@@ -18,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .adapters.sources.base import Source
@@ -44,22 +46,27 @@ def batched(items: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:
 
 
 class LockedSource:
-    """A source whose every call, including each step of ``fetch``, holds one lock."""
+    """A source whose every call, including each step of a fetch, holds one lock."""
 
     def __init__(self, source: Source):
         self._source = source
         self._lock = threading.RLock()
         self.name = source.name
 
-    def fetch(self) -> Iterator[RawMail]:
-        iterator = iter(self._source.fetch())
+    def _locked_steps(self, iterator: Iterator[Any]) -> Iterator[Any]:
         while True:
             with self._lock:
                 try:
-                    raw = next(iterator)
+                    item = next(iterator)
                 except StopIteration:
                     return
-            yield raw
+            yield item
+
+    def fetch(self) -> Iterator[RawMail]:
+        return self._locked_steps(iter(self._source.fetch()))
+
+    def fetch_batches(self) -> Iterator[list[RawMail]]:
+        return self._locked_steps(iter(fetch_in_batches(self._source)))
 
     def __getattr__(self, attr: str) -> Any:
         value = getattr(self._source, attr)
@@ -73,39 +80,24 @@ class LockedSource:
         return locked
 
 
+def fetch_in_batches(source: Source) -> Iterator[list[RawMail]]:
+    """What the source fetches together (``fetch_batches``, e.g. one IMAP ``UID FETCH``),
+    or its messages ``DEFAULT_BATCH`` at a time."""
+    batches = getattr(source, "fetch_batches", None)
+    return iter(batches()) if batches is not None else batched(source.fetch(), DEFAULT_BATCH)
+
+
 def process_all(pipeline: Pipeline, source: Source, pool: ThreadPoolExecutor | None,
                 stop: threading.Event | None = None) -> int:
-    """Process every message ``source`` yields now; returns how many were handled."""
+    """Process every message ``source`` yields now, a fetched batch at a time; returns how
+    many were handled. With the LLM tier and a pool, LLM-bound messages finish in the pool
+    (each batch waits for its own before the next is fetched)."""
+    concurrent = pool is not None and pipeline.llm is not None
+    target: Any = LockedSource(source) if concurrent else source
     count = 0
-    if pool is None or pipeline.llm is None:
-        # as many at a time as the source fetches at a time (IMAP: one UID FETCH)
-        batches = getattr(source, "fetch_batches", None)
-        for batch in batches() if batches else batched(source.fetch(), DEFAULT_BATCH):
-            pipeline.process_batch(batch, source)
-            count += len(batch)
-            if stop is not None and stop.is_set():
-                break
-        return count
-    locked = LockedSource(source)
-    pending: list[Future] = []
-    try:
-        for raw in locked.fetch():
-            try:
-                slow = pipeline.wants_llm(raw)
-            except Exception:  # deciding where to run it must not lose it: run it here
-                log.exception("could not pre-classify %s/%s", raw.mailbox, raw.source_id)
-                slow = False
-            if slow:
-                pending.append(pool.submit(pipeline.process, raw, locked))  # type: ignore[arg-type]
-            else:
-                pipeline.process(raw, locked)  # type: ignore[arg-type]
-            count += 1
-            if stop is not None and stop.is_set():
-                break
-    finally:
-        for future in pending:  # finish this fetch before the next one can start
-            try:
-                future.result()
-            except Exception:
-                log.exception("LLM-bound message failed in the pool")
+    for batch in fetch_in_batches(target):
+        pipeline.process_batch(batch, target, pool if concurrent else None)
+        count += len(batch)
+        if stop is not None and stop.is_set():
+            break
     return count

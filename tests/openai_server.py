@@ -47,6 +47,9 @@ class FakeOpenAI:
         self.responder: Callable[[dict[str, Any]], Reply] | None = None
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.gate: Callable[[], None] | None = None  # runs before each answer (its thread)
+        self.in_flight = 0
+        self.max_in_flight = 0  # the most requests being answered at the same time
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -67,8 +70,17 @@ class FakeOpenAI:
                     self._send(404, {"error": {"message": "not found"}})
                     return
                 reply = state.answer(body, {k.lower(): v for k, v in self.headers.items()})
-                if reply.delay:
-                    time.sleep(reply.delay)  # simulated model latency, not synchronisation
+                if state.gate is not None:
+                    state.gate()
+                with state._lock:
+                    state.in_flight += 1
+                    state.max_in_flight = max(state.max_in_flight, state.in_flight)
+                try:
+                    if reply.delay:
+                        time.sleep(reply.delay)  # simulated model latency, not synchronisation
+                finally:
+                    with state._lock:
+                        state.in_flight -= 1
                 if reply.status != 200:
                     self._send(reply.status, {"error": {"message": f"status {reply.status}",
                                                         "type": "test"}}, reply.headers)
