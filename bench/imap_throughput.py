@@ -213,6 +213,9 @@ def main() -> None:
             profiler.disable()
         e2e_s = time.perf_counter() - started
         outcomes = app.store.counts()
+        stages = {stage: (app.registry.get_sample_value(
+            "mailroute_stage_seconds_sum", {"stage": stage}) or 0.0)
+            for stage in ("parse", "classify", "decide", "act")}
         app.close()
     finally:
         server.kill()
@@ -234,6 +237,9 @@ def main() -> None:
           f"{spent['apply'] / count * 1e3:.2f} ms ({spent['actions']} actions in "
           f"{spent['commands']} batches), pipeline "
           f"(parse, classify, rules, store) {rest / count * 1e3:.2f} ms")
+    print("    pipeline stages per message: " + ", ".join(
+        f"{stage} {seconds / count * 1e3:.2f} ms" for stage, seconds in stages.items())
+        + " (act includes the IMAP actions; the rest is claiming, recording and finishing)")
     kinds = sorted(k for k in spent if f"n_{k}" in spent)
     print("    per action: " + ", ".join(
         f"{k} {spent[k] / spent[f'n_{k}'] * 1e3:.2f} ms (x{spent[f'n_{k}']})" for k in kinds))

@@ -21,6 +21,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -38,6 +39,7 @@ from ..checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from ..store import Store, iso, utcnow
 from .imap_connect import NETWORK_ERRORS, open_client
 from .imap_names import keyword_for, parse_source_id, server_folder, source_id
+from .imap_prefetch import Prefetcher
 
 log = logging.getLogger("mailroute.imap")
 
@@ -103,6 +105,8 @@ class ImapSource:
         self._select_info: dict[bytes, Any] = {}
         self._existing: set[str] = set()
         self._folders = {name: _Folder(name) for name in cfg.folders}
+        self._prefetcher = Prefetcher(cfg.name, lambda: self._open(self.cfg)) \
+            if cfg.prefetch else None
 
     # -- connection ----------------------------------------------------------------------
 
@@ -135,6 +139,8 @@ class ImapSource:
             self._drop()
 
     def _drop(self) -> None:
+        if self._prefetcher is not None:
+            self._prefetcher.close()
         client, self._client = self._client, None
         self._selected = None
         if client is None:
@@ -204,11 +210,20 @@ class ImapSource:
         f.scanned_next = uidnext or (f.present[-1] + 1 if f.present else f.checkpoint + 1)
         todo = self._due(f)
         self._advance(f)
-        body = b"BODY[]" if self.cfg.mark_seen else b"BODY.PEEK[]"
-        for batch in _chunks(todo, self.cfg.batch_size):
-            self._select(f.name)  # an action may have selected another folder meanwhile
-            with self._io(f"fetching from {f.name!r}"):
-                items = self._require().fetch(batch, [body, b"INTERNALDATE"])
+        wanted = [b"BODY[]" if self.cfg.mark_seen else b"BODY.PEEK[]", b"INTERNALDATE"]
+        batches = list(_chunks(todo, self.cfg.batch_size))
+        ahead: Future | None = None
+        for n, batch in enumerate(batches):
+            if ahead is not None:
+                items = ahead.result()  # read by the prefetcher while the last batch ran
+            else:
+                self._select(f.name)  # an action may have selected another folder meanwhile
+                with self._io(f"fetching from {f.name!r}"):
+                    items = self._require().fetch(batch, wanted)
+            ahead = None
+            if self._prefetcher is not None and n + 1 < len(batches):
+                ahead = self._prefetcher.submit(f.name, uidvalidity, batches[n + 1], wanted,
+                                                readonly=not self.cfg.mark_seen)
             fetched: list[RawMail] = []
             for uid in batch:
                 item = items.get(uid)
