@@ -261,6 +261,16 @@ class Store:
         self.db.conn.execute(f"UPDATE {table} SET {assignments} WHERE id=?",
                              [*row.values(), pk])
 
+    def _one(self, sql: str, params: Sequence[Any]) -> None:
+        """One statement: atomic by itself, so inside a batch it needs no savepoint of its
+        own; outside one it is committed at once."""
+        with self._lock:
+            if self._depth:
+                self.db.conn.execute(sql, list(params))
+                return
+            with self._tx():
+                self.db.conn.execute(sql, list(params))
+
     def _select(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         with self._lock:
             cursor = self.db.conn.execute(sql, list(params))
@@ -401,12 +411,11 @@ class Store:
         self, action_id: int, state: str, *, result: str = "", error: str = "",
         now: datetime | None = None,
     ) -> None:
-        with self._tx() as db:
-            db.execute(
-                "UPDATE actions SET state=?, result=?, error=?, attempts=attempts+1, "
-                "updated_at=? WHERE id=?",
-                [state, result or None, error or None, iso(now or utcnow()), action_id],
-            )
+        self._one(
+            "UPDATE actions SET state=?, result=?, error=?, attempts=attempts+1, "
+            "updated_at=? WHERE id=?",
+            [state, result or None, error or None, iso(now or utcnow()), action_id],
+        )
 
     def add_action(self, pk: int, action: Action, now: datetime | None = None) -> int:
         """Append an action to a message's journal (e.g. the exceptions move after failures)."""
@@ -426,28 +435,25 @@ class Store:
 
     def finish(self, pk: int, status: str, now: datetime | None = None, error: str = "") -> None:
         stamp = iso(now or utcnow())
-        with self._tx() as db:
-            db.execute(
-                "UPDATE messages SET status=?, finished_at=?, updated_at=?, "
-                "last_error=COALESCE(?, last_error), next_attempt_at=NULL WHERE id=?",
-                [status, stamp, stamp, error or None, pk],
-            )
+        self._one(
+            "UPDATE messages SET status=?, finished_at=?, updated_at=?, "
+            "last_error=COALESCE(?, last_error), next_attempt_at=NULL WHERE id=?",
+            [status, stamp, stamp, error or None, pk],
+        )
 
     def fail(self, pk: int, error: str, retry_at: datetime, now: datetime | None = None) -> None:
-        with self._tx() as db:
-            db.execute(
-                "UPDATE messages SET status='failed', last_error=?, next_attempt_at=?, "
-                "updated_at=? WHERE id=?",
-                [error[:2000], iso(retry_at), iso(now or utcnow()), pk],
-            )
+        self._one(
+            "UPDATE messages SET status='failed', last_error=?, next_attempt_at=?, "
+            "updated_at=? WHERE id=?",
+            [error[:2000], iso(retry_at), iso(now or utcnow()), pk],
+        )
 
     def set_outcome(self, pk: int, outcome: str, code: str, reason: str) -> None:
-        with self._tx() as db:
-            db.execute(
-                "UPDATE messages SET outcome=?, exception_code=?, "
-                "reason=COALESCE(reason || '; ', '') || ? WHERE id=?",
-                [outcome, code, reason, pk],
-            )
+        self._one(
+            "UPDATE messages SET outcome=?, exception_code=?, "
+            "reason=COALESCE(reason || '; ', '') || ? WHERE id=?",
+            [outcome, code, reason, pk],
+        )
 
     # -- reading -------------------------------------------------------------------------
 
