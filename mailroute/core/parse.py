@@ -34,6 +34,8 @@ def _addresses(pairs: Iterable[tuple[str, str]] | None) -> tuple[Address, ...]:
 
 
 def _decode_header_value(value: object) -> str:
+    if isinstance(value, str) and "=?" not in value:
+        return value.strip()  # no encoded words: decoding returns it unchanged, slowly
     try:
         return str(make_header(decode_header(str(value)))).strip()
     except Exception:
