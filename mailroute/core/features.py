@@ -1,13 +1,16 @@
 """What the classifier sees of a message: cleaned text plus routing-signal tokens.
 
-Two text views feed the model (see :func:`document`):
+Four views feed the model (see :func:`views`):
 
 - *words*: the subject (twice, it is the densest part), the body with quoted history,
-  forwarded headers and the signature cut off, and ``z…`` tokens for header signal
-  (sender address and domain, lists, To/Cc mailboxes, attachment types, reply/forward,
-  the length of the writer's own words and whether the mail is a bare forward);
+  forwarded headers and the signature cut off, and attachment file names;
+- *meta*: ``z…`` tokens for header signal (sender address and domain, lists, To/Cc
+  mailboxes, attachment types, reply/forward, the length of the writer's own words and
+  whether the mail is a bare forward);
 - *chars*: the subject only, for character n-grams that catch Dutch compounds and typos
-  ("schadeclaim", "schade-melding") at little cost.
+  ("schadeclaim", "schade-melding") at little cost;
+- *shape*: ``s…`` tokens for the form of the message (empty, bare forward, file references
+  only), see :func:`_shape_tokens`.
 """
 
 from __future__ import annotations
@@ -67,9 +70,9 @@ _TOKEN_SAFE = re.compile(r"[^a-z0-9]+")
 _MIN_KEEP = 40
 
 
-def _cut(body: str) -> tuple[str, str, bool]:
-    """(what :func:`strip_quoted` keeps, the writer's own text, whether a quote/forward
-    marker was found); the own text is empty for a bare forward."""
+def _cut(body: str) -> tuple[str, str, re.Match[str] | None]:
+    """(what :func:`strip_quoted` keeps, the writer's own text, the quote/forward marker
+    found, if any); the own text is empty for a bare forward."""
     text = _QUOTED_LINE.sub("", body)
     match = _QUOTE_START.search(text)
     mine = None
@@ -85,7 +88,7 @@ def _cut(body: str) -> tuple[str, str, bool]:
     if sign and len(text[: sign.start()].strip()) >= _MIN_KEEP:
         text = text[: sign.start()]
     kept = text.strip()
-    return kept or body.strip(), kept if mine is None else mine, match is not None
+    return kept or body.strip(), kept if mine is None else mine, match
 
 
 def strip_quoted(body: str) -> str:
@@ -240,7 +243,8 @@ _FILE_REF = re.compile(
 )
 
 
-def _text_tokens(body: str, own: str, mine: str, marker: bool) -> list[str]:
+def _text_tokens(body: str, own: str, mine: str, marker: re.Match[str] | None,
+                 refs: list[tuple[str, str]]) -> list[str]:
     """Length of the whole body, of the text kept and of the writer's own words, whether
     history was cut or the mail is a bare forward, and files named where attachments are
     shown."""
@@ -249,18 +253,71 @@ def _text_tokens(body: str, own: str, mine: str, marker: bool) -> list[str]:
               f"zmine_{_bucket(len(mine), _LEN_BUCKETS)}"]
     if len(own) + 20 < len(body.strip()):
         tokens.append("zhashistory")
-    if marker and len(mine) < _MIN_KEEP:
+    if marker is not None and len(mine) < _MIN_KEEP:
         tokens.append("zbareforward")
-    refs = {(a or b).lower() for a, b in _FILE_REF.findall(body)}
-    if refs:
+    extensions = {(a or b).lower() for a, b in refs}
+    if extensions:
         tokens.append("zfileref")
-        tokens.extend(_token("zfileref_", ext) for ext in sorted(refs)[:5])
+        tokens.extend(_token("zfileref_", ext) for ext in sorted(extensions)[:5])
     return tokens
 
 
-# Bump when what ``document`` produces changes: a model trained on other views would still
+_SHAPE_LEN = (0, 10, 40, 200, 1000)
+_SHAPE_LINES = (0, 1, 3, 10)
+# The forwarded mail's own header lines end at its Subject: line (Outlook, Lotus Notes).
+_FORWARDED_SUBJECT = re.compile(r"^[ \t]*Subject:[^\n]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _shape_tokens(subject: str, cleaned_subject: str, body: str, own: str, mine: str,
+                  marker: re.Match[str] | None, refs: list[tuple[str, str]]) -> list[str]:
+    """A few tokens for the form of a message rather than its words: how much the writer
+    wrote (characters, lines; file references not counted), files named with almost no own
+    words (``sonlyrefs``), a bare forward and how much text the forwarded mail itself has,
+    an empty subject, reply or forward. Empty and attachment-only mails differ from the
+    others mostly in form."""
+    rest = (_FILE_REF.sub("", mine) if refs else mine).strip()
+    # lines beyond the last bucket edge do not matter: count within the first 2000 chars
+    lines = sum(1 for line in rest[:2000].splitlines() if line.strip())
+    tokens = [f"smine_{_bucket(len(rest), _SHAPE_LEN)}",
+              f"slines_{_bucket(lines, _SHAPE_LINES)}"]
+    if not cleaned_subject:
+        tokens.append("snosubject")
+    if _REPLY_PREFIX.match(subject):
+        tokens.append("sreply")
+    elif _FORWARD_PREFIX.match(subject):
+        tokens.append("sforward")
+    tokens.append("shistory" if len(own) + 20 < len(body.strip()) else "snohistory")
+    if refs:
+        tokens.append("sfileref")
+        if len(rest) < _MIN_KEEP:
+            tokens.append("sonlyrefs")
+    if marker is not None and len(mine) < _MIN_KEEP:
+        forwarded = body[marker.end():]
+        subjects = list(_FORWARDED_SUBJECT.finditer(forwarded[:4000]))
+        content = forwarded[subjects[-1].end():] if subjects else forwarded
+        content = (_FILE_REF.sub("", content) if refs else content).strip()
+        size = _bucket(len(content), _SHAPE_LEN)
+        tokens += ["sbareforward", f"sfwdlen_{size}"]
+        if refs:
+            tokens.append("sbareforward_refs")
+    return tokens
+
+
+# Bump when what ``views`` produces changes: a model trained on other views would still
 # load and quietly score the wrong text, so model files record this and loading checks it.
-FEATURES_VERSION = "3"
+FEATURES_VERSION = "4"
+
+
+def views(msg: Message) -> tuple[str, str, str, str]:
+    """The four views the model takes: :func:`document`'s three plus the form tokens
+    (:func:`_shape_tokens`), a small view of their own so a bare forward weighs as much in
+    a long mail as in a short one."""
+    full = msg.body[: WORD_BODY_CHARS * 4]
+    own, mine, marker = _cut(full)
+    refs = _FILE_REF.findall(full)
+    subject = clean_subject(msg.subject)
+    return (*_document(msg, subject, full, own, mine, marker, refs),
+            " ".join(_shape_tokens(msg.subject, subject, full, own, mine, marker, refs)))
 
 
 def document(msg: Message) -> tuple[str, str, str]:
@@ -270,12 +327,14 @@ def document(msg: Message) -> tuple[str, str, str]:
     they would weigh next to nothing, while a List-Id or a delivery address often decides
     the route.
     """
-    full = msg.body[: WORD_BODY_CHARS * 4]
-    own, mine, marker = _cut(full)
+    return views(msg)[:3]
+
+
+def _document(msg: Message, subject: str, full: str, own: str, mine: str,
+              marker: re.Match[str] | None, refs: list[tuple[str, str]]) -> tuple[str, str, str]:
     body = own[:WORD_BODY_CHARS]
-    subject = clean_subject(msg.subject)
     attachments = " ".join(att.filename for att in msg.attachments[:10])
     words = " ".join([subject, subject, body, attachments])
-    meta = " ".join([*meta_tokens(msg), *_text_tokens(full, own, mine, marker)])
+    meta = " ".join([*meta_tokens(msg), *_text_tokens(full, own, mine, marker, refs)])
     chars = f"{subject}\n{body[:CHAR_BODY_CHARS]}" if CHAR_BODY_CHARS else subject
     return words, meta, chars
