@@ -7,9 +7,10 @@ from collections import Counter
 
 import numpy as np
 
-from mailroute.core.classify import PRIOR_WEIGHTS, Classifier, _shift_priors, fit, to_matrix
+from mailroute.core.classify import Classifier, fit, to_matrix
 from mailroute.core.message import RawMail
 from mailroute.core.parse import parse
+from mailroute.core.priors import PRIOR_WEIGHTS, shift_priors
 
 from .classifier_fixtures import labelled_mail
 
@@ -45,9 +46,9 @@ def test_shifting_priors_favours_rare_labels_and_undoes() -> None:
     model = pipeline.steps[-1][1]
     X = pipeline.steps[0][1].transform(to_matrix(messages))
     counts = Counter(labels)
-    base = _shift_priors(model, counts, 0.0)  # weight 0: the intercepts as they are
+    base = shift_priors(model, counts, 0.0)  # weight 0: the intercepts as they are
     plain = model.predict_proba(X)
-    old = _shift_priors(model, counts, 1.0)
+    old = shift_priors(model, counts, 1.0)
     shifted = model.predict_proba(X)
     rare = list(model.classes_).index("job_application")
     assert shifted[:, rare].mean() > plain[:, rare].mean()

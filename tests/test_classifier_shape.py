@@ -8,17 +8,11 @@ from collections import Counter
 
 import numpy as np
 
-from mailroute.core.classify import (
-    Classifier,
-    _choose_label_offsets,
-    _search_offsets,
-    _shift_priors,
-    fit,
-    to_matrix,
-)
+from mailroute.core.classify import Classifier, fit, to_matrix
 from mailroute.core.features import document, views
 from mailroute.core.message import RawMail
 from mailroute.core.parse import parse
+from mailroute.core.priors import choose_label_offsets, search_offsets, shift_priors
 from tests.conftest import make_mail
 
 from .classifier_fixtures import labelled_mail
@@ -69,13 +63,13 @@ def test_offset_search_boosts_an_under_predicted_label() -> None:
     z[np.arange(len(codes)), codes] -= 1.2
     z[:, 2] += 1.5
     assert not (np.argmin(z, axis=1) == 2).any()
-    offsets = _search_offsets(z, codes, penalty=0.01, max_accuracy_drop=0.01)
+    offsets = search_offsets(z, codes, penalty=0.01, max_accuracy_drop=0.01)
     assert offsets[2] >= 0.5
     assert (np.argmin(z - offsets, axis=1)[codes == 2] == 2).mean() > 0.5
     # a well-ranked matrix needs no offsets
     clean = z.copy()
     clean[:, 2] -= 1.5
-    assert not _search_offsets(clean, codes, penalty=0.01, max_accuracy_drop=0.01).any()
+    assert not search_offsets(clean, codes, penalty=0.01, max_accuracy_drop=0.01).any()
 
 
 SIZES = {"invoice": 40, "claim": 12, "job_application": 5}
@@ -105,7 +99,7 @@ def test_offsets_are_recorded_and_the_fast_path_agrees_with_them() -> None:
     rare = list(model.classes_).index("job_application")
     # an offset of +1 on one label raises its probability; the fast scorer follows the
     # intercepts, so a saved model needs nothing else
-    old = _shift_priors(model, Counter(labels), 0.0, {"job_application": 1.0})
+    old = shift_priors(model, Counter(labels), 0.0, {"job_application": 1.0})
     boosted = model.predict_proba(X)
     assert (boosted[:, rare] > plain[:, rare]).all()
     assert np.allclose(Classifier(pipeline, "t").probabilities(messages), boosted, atol=1e-6)
@@ -124,6 +118,6 @@ def test_no_offsets_when_the_nested_check_finds_no_gain() -> None:
     # nothing to gain, so no offsets and the predictions stay as they are
     idx = np.arange(len(y))
     folds = [(pipeline.steps[-1][1], Counter(labels), part) for part in np.array_split(idx, 3)]
-    offsets, figures, found = _choose_label_offsets(X, y, folds, 0.0, 1.0)
+    offsets, figures, found = choose_label_offsets(X, y, folds, 0.0, 1.0)
     assert offsets == {} and figures["penalty"] is None
     assert found is not None and list(found[0]) == labels
