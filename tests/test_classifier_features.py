@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from mailroute.core.features import clean_subject, document, meta_tokens, strip_quoted
+from mailroute.core.features import (
+    _FILE_REF,
+    clean_subject,
+    document,
+    file_refs,
+    meta_tokens,
+    strip_quoted,
+)
 from mailroute.core.message import RawMail
 from mailroute.core.parse import parse
 from tests.conftest import make_mail
@@ -162,3 +171,13 @@ def test_lotus_notes_forward_history_is_cut():
     kept = strip_quoted(body)
     assert "can you look at the numbers" in kept
     assert "Forwarded by" not in kept and "old thread text" not in kept
+
+
+_REF_PIECES = ["- ", " -\t", "-", "<<", ">>", "a", "verslag 2026", ".doc", ".pdf", ".x",
+               " ", "\t", "\n", "\r\n", "<", "b.xlsx", "<<c.pptx>>", "\u2028"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_REF_PIECES), max_size=30).map("".join))
+def test_file_refs_line_by_line_equal_the_multiline_pattern(text: str) -> None:
+    assert file_refs(text) == _FILE_REF.findall(text)

@@ -241,6 +241,26 @@ _FILE_REF = re.compile(
     r"|^[ \t]*-[ \t]+\S[^\n]{0,120}?\.([A-Za-z0-9]{2,4})[ \t]*$",
     re.MULTILINE,
 )
+_FILE_REF_ANGLE = re.compile(r"<<[^<>\n]{1,120}?\.([A-Za-z0-9]{2,4})>>")
+_FILE_REF_LINE = re.compile(r"[ \t]*-[ \t]+\S[^\n]{0,120}?\.([A-Za-z0-9]{2,4})[ \t]*")
+
+
+def file_refs(text: str) -> list[tuple[str, str]]:
+    """``_FILE_REF.findall(text)``, line by line: the same pairs in the same order, but
+    only lines that can hold one are given to a regex (the multi-line pattern tried at
+    every position of a long body cost more than the rest of the features)."""
+    if "<<" not in text and "-" not in text:
+        return []
+    out: list[tuple[str, str]] = []
+    for line in text.split("\n"):  # "$" ends a line only before "\n"
+        if "-" in line and line.lstrip(" \t").startswith("-"):
+            match = _FILE_REF_LINE.fullmatch(line)
+            if match:  # takes the whole line, as the multi-line pattern does
+                out.append(("", match.group(1)))
+                continue
+        if "<<" in line:
+            out.extend((ext, "") for ext in _FILE_REF_ANGLE.findall(line))
+    return out
 
 
 def _text_tokens(body: str, own: str, mine: str, marker: re.Match[str] | None,
@@ -314,7 +334,7 @@ def views(msg: Message) -> tuple[str, str, str, str]:
     a long mail as in a short one."""
     full = msg.body[: WORD_BODY_CHARS * 4]
     own, mine, marker = _cut(full)
-    refs = _FILE_REF.findall(full)
+    refs = file_refs(full)
     subject = clean_subject(msg.subject)
     return (*_document(msg, subject, full, own, mine, marker, refs),
             " ".join(_shape_tokens(msg.subject, subject, full, own, mine, marker, refs)))
