@@ -356,8 +356,12 @@ class ImapSource:
         results: list[str | Exception] = [ActionError("not run")] * len(items)
         groups: dict[tuple[str, str, str], list[int]] = {}
         for i, (raw, action) in enumerate(items):
-            if action.kind in ("tag", "move", "exceptions", "copy"):
-                groups.setdefault((raw.folder, action.kind, action.target), []).append(i)
+            if action.kind == "tag":
+                groups.setdefault((raw.folder, "tag", action.target), []).append(i)
+            elif action.kind in ("move", "exceptions", "copy"):
+                # by folder: exceptions differ in their reason, not in where they go
+                kind = "copy" if action.kind == "copy" else "move"
+                groups.setdefault((raw.folder, kind, self._target(action)), []).append(i)
             else:
                 try:
                     results[i] = self.apply(raw, action)
@@ -374,8 +378,9 @@ class ImapSource:
                 if not uids:
                     continue
                 action = items[members[0]][1]
+                always = any(items[i][1].kind == "exceptions" for i in members)
                 done = (self._tag_many(list(uids.values()), action.target) if kind == "tag"
-                        else self._move_many(folder, list(uids.values()), action))
+                        else self._move_many(folder, list(uids.values()), action, always))
                 for i, uid in uids.items():
                     outcome = done.get(uid)
                     results[i] = outcome if outcome is not None else ActionError(
@@ -401,13 +406,15 @@ class ImapSource:
             done = self._require().add_flags(uids, [keyword.encode()])
         return {uid: f"keyword {keyword} set" for uid in uids if uid in (done or {})}
 
-    def _move_many(self, folder: str, uids: list[int], action: Action) -> dict[int, str]:
+    def _move_many(self, folder: str, uids: list[int], action: Action,
+                   always: bool) -> dict[int, str]:
         """Move or copy ``uids`` of ``folder`` to the action's target in one command; result
-        text per UID that was there."""
+        text per UID that was there. ``always``: create the target even when
+        ``create_folders`` is off (the exceptions folder)."""
         target = self._target(action)
         if target == folder:
             return dict.fromkeys(uids, f"already in {target}")
-        self._ensure_folder(target, always=action.kind == "exceptions")
+        self._ensure_folder(target, always=always)
         self._select(folder)
         with self._io("looking up messages"):
             present = set(self._require().search(["UID", _uid_set(uids), "UNDELETED"]))
