@@ -12,8 +12,10 @@ that reach a target precision (see :func:`fit`).
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,23 +219,20 @@ def fit(
     splits = list(splitter.split(X, y, np.asarray(groups)))
     meta_columns = _view_columns(features, "meta")
     X = _weigh_columns(X, _view_columns(features, "shape"), SHAPE_WEIGHT)
+    weighted = {w: _weigh_columns(X, meta_columns, w) for w in META_WEIGHTS}
+    fitted = _fit_folds(weighted, y, splits, seed, lambda done: step(
+        "cross-validation", done + 1, total))
     candidates = []
     fold_models_by_weight: dict[float, list] = {}
-    for weight_no, meta_weight in enumerate(META_WEIGHTS):
-        Xw = _weigh_columns(X, meta_columns, meta_weight)
-        fold_models = []
-        for i, (train_idx, test_idx) in enumerate(splits):
-            y_train = y[train_idx]
-            if len(set(y_train)) >= 2 and min(Counter(y_train).values()) >= 2:
-                model = build_model(_inner_folds(list(y_train)), seed).fit(
-                    Xw[train_idx], y_train)
-                fold_models.append((model, Counter(y_train), test_idx))
-            step("cross-validation", weight_no * len(splits) + i + 2, total)
-        candidates.append((meta_weight, *choose_prior_weight(Xw, y, fold_models)))
+    for meta_weight in META_WEIGHTS:
+        fold_models = [fitted[meta_weight, i] for i in range(len(splits))
+                       if (meta_weight, i) in fitted]
+        candidates.append((meta_weight, *choose_prior_weight(weighted[meta_weight], y,
+                                                              fold_models)))
         fold_models_by_weight[meta_weight] = fold_models
     meta_weight, prior_weight, predicted, confidence, tried, meta_tried = choose_meta_weight(
         y, candidates)
-    Xw = _weigh_columns(X, meta_columns, meta_weight)
+    Xw = weighted[meta_weight]
     best_accuracy = max(r["accuracy"] for r in tried.values())
     offsets, offsets_cv, found = choose_label_offsets(
         Xw, y, fold_models_by_weight[meta_weight], prior_weight, best_accuracy)
@@ -277,6 +276,37 @@ def fit(
         },
     )
     return Trained(pipeline, report, p_done, c_done, thresholds)
+
+
+# Cross-validation fits run side by side: liblinear releases the GIL while it trains, and
+# each fit is independent and seeded, so the results do not depend on the thread count.
+FIT_THREADS = max(1, min(4, os.cpu_count() or 1))
+
+
+def _fit_folds(weighted: dict[float, sp.csr_matrix], y: np.ndarray, splits: list, seed: int,
+               done: Callable[[int], None]) -> dict[tuple[float, int], tuple]:
+    """One calibrated model per (header weight, fold), trained on the other folds:
+    ``(model, label counts, test indices)``; a fold whose training part lacks labels has
+    none."""
+    jobs = [(w, i) for w in weighted for i in range(len(splits))]
+
+    def run(job: tuple[float, int]) -> tuple | None:
+        weight, i = job
+        train_idx, test_idx = splits[i]
+        y_train = y[train_idx]
+        if len(set(y_train)) < 2 or min(Counter(y_train).values()) < 2:
+            return None
+        model = build_model(_inner_folds(list(y_train)), seed).fit(
+            weighted[weight][train_idx], y_train)
+        return model, Counter(y_train), test_idx
+
+    out: dict[tuple[float, int], tuple] = {}
+    with ThreadPoolExecutor(FIT_THREADS) as pool:
+        for n, (job, result) in enumerate(zip(jobs, pool.map(run, jobs), strict=True)):
+            if result is not None:
+                out[job] = result
+            done(n + 1)
+    return out
 
 
 # Weights of the header-token view against the text views, chosen by cross-validation
