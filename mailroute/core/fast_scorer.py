@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from itertools import pairwise
+from itertools import pairwise, repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -57,6 +57,9 @@ class FastScorer:
     def __init__(self, views, coef: np.ndarray, intercept: np.ndarray, a: np.ndarray,
                  b: np.ndarray, positions: np.ndarray, n_classes: int):
         self.views = views  # [(column, analyzer, vocabulary, idf, offset, view weight)]
+        self.offsets = np.array([view[4] for view in views], dtype=np.int64)
+        self.view_weights = np.array([view[5] for view in views], dtype=np.float64)
+        self.idf = np.concatenate([view[3] for view in views]) if views else np.zeros(0)
         self.coef_t = np.ascontiguousarray(coef.T)  # (n_features, n_scores)
         self.intercept = intercept
         self.a, self.b = a, b
@@ -98,40 +101,57 @@ class FastScorer:
         except (AttributeError, IndexError, ValueError):
             return None
 
-    def _row(self, doc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        cols, vals = [], []
-        for col, analyze, vocab, idf, offset, view_weight in self.views:
-            # Counter counts in C; only distinct terms are then looked up
-            get = vocab.get
-            known = [(j, n) for t, n in Counter(analyze(doc[col])).items()
-                     if (j := get(t)) is not None]
-            if not known:
-                continue
-            idx = np.fromiter((j for j, _ in known), dtype=np.int64, count=len(known))
-            tf = np.fromiter((n for _, n in known), dtype=np.float64, count=len(known))
-            weight = (1.0 + np.log(tf)) * idf[idx]
-            weight /= np.sqrt(weight @ weight)
-            if view_weight != 1.0:
-                weight *= view_weight
-            cols.append(idx + offset)
-            vals.append(weight)
-        if not cols:
-            return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return np.concatenate(cols), np.concatenate(vals)
+    def _matrix_parts(self, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(data, indices, indptr) of the TF-IDF rows of ``docs``, all views side by side.
+
+        Python only counts terms and looks them up (in C: ``Counter``, ``map``); the
+        arithmetic runs once for the whole batch. Each (message, view) segment is
+        normalised by a sum over its own terms in their own order (``bincount``), so a
+        message gets bit-identical values alone or in any batch.
+        """
+        terms: list[int] = []
+        counts: list[int] = []
+        lengths: list[int] = []  # terms per (message, view) segment
+        seg_view: list[int] = []  # which view each segment is
+        per_row = np.zeros(len(docs), dtype=np.int64)  # segments per message
+        for r, doc in enumerate(docs):
+            for v, (col, analyze, vocab, _idf, _offset, _weight) in enumerate(self.views):
+                counted = Counter(analyze(doc[col]))
+                if not counted:
+                    continue
+                terms.extend(map(vocab.get, counted, repeat(-1)))
+                counts.extend(counted.values())
+                lengths.append(len(counted))
+                seg_view.append(v)
+                per_row[r] += 1
+        if not terms:
+            return np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(len(docs) + 1, np.int64)
+        views = np.asarray(seg_view, dtype=np.int64)
+        segment = np.repeat(np.arange(len(lengths)), lengths)
+        idx = np.asarray(terms, dtype=np.int64)
+        known = idx >= 0  # terms outside the vocabulary carry no weight
+        idx, segment = idx[known], segment[known]
+        tf = np.asarray(counts, dtype=np.float64)[known]
+        element_view = views[segment]
+        idx = idx + self.offsets[element_view]
+        weight = (1.0 + np.log(tf)) * self.idf[idx]
+        norm = np.sqrt(np.bincount(segment, weights=weight * weight, minlength=len(lengths)))
+        weight = weight / norm[segment] * self.view_weights[element_view]
+        row_of_segment = np.repeat(np.arange(len(docs)), per_row)
+        indptr = np.concatenate([[0], np.cumsum(
+            np.bincount(row_of_segment[segment], minlength=len(docs)))])
+        return weight, idx, indptr
 
     def predict_proba(self, docs: np.ndarray) -> np.ndarray:
-        rows = [self._row(doc) for doc in docs]
-        # one sparse product for the batch; each row is computed on its own, so a message
-        # gets bit-identical probabilities alone or in any batch
-        indptr = np.cumsum([0] + [len(idx) for idx, _ in rows])
-        indices = np.concatenate([idx for idx, _ in rows]) if rows else np.zeros(0, int)
-        data = np.concatenate([val for _, val in rows]) if rows else np.zeros(0)
-        X = sp.csr_matrix((data, indices, indptr), shape=(len(rows), len(self.coef_t)))
+        data, indices, indptr = self._matrix_parts(docs)
+        n = len(docs)
+        # one sparse product for the batch; each row's result depends on that row only
+        X = sp.csr_matrix((data, indices, indptr), shape=(n, len(self.coef_t)))
         scores = np.asarray(X @ self.coef_t) + self.intercept
         if self.n_classes == 2:
             p1 = 1.0 / (1.0 + np.exp(self.a[0] * scores[:, -1] + self.b[0]))
             return np.column_stack([1.0 - p1, p1])
-        out = np.zeros((len(rows), self.n_classes))
+        out = np.zeros((n, self.n_classes))
         out[:, self.positions] = 1.0 / (1.0 + np.exp(self.a * scores + self.b))
         total = out.sum(axis=1, keepdims=True)
         # sklearn's rule: all-zero probabilities become the uniform distribution
