@@ -122,3 +122,22 @@ def small_training():
             messages.append(parse(RawMail("t", label, f"{label}-{i}", data)))
             labels.append(label)
     return messages, labels
+
+
+SKEWED_SIZES = {"invoice": 40, "claim": 12, "job_application": 5}
+
+
+def skewed_training() -> tuple[list, list[str]]:
+    """(messages, labels) with one frequent and two rare labels (``SKEWED_SIZES``): where the
+    prior weight and per-label offsets matter."""
+    from mailroute.core.message import RawMail
+    from mailroute.core.parse import parse
+
+    rng = random.Random(7)
+    messages, labels = [], []
+    for label, n in SKEWED_SIZES.items():
+        for i in range(n):
+            raw = labelled_mail(label, i, rng)[0]
+            messages.append(parse(RawMail("t", label, f"{label}{i}", raw)))
+            labels.append(label)
+    return messages, labels

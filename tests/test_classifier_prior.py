@@ -2,34 +2,18 @@
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 
 import numpy as np
 
 from mailroute.core.classify import Classifier, fit, to_matrix
-from mailroute.core.message import RawMail
-from mailroute.core.parse import parse
 from mailroute.core.priors import PRIOR_WEIGHTS, shift_priors
 
-from .classifier_fixtures import labelled_mail
-
-SIZES = {"invoice": 40, "claim": 12, "job_application": 5}
-
-
-def _corpus():
-    rng = random.Random(7)
-    messages, labels = [], []
-    for label, n in SIZES.items():
-        for i in range(n):
-            raw = labelled_mail(label, i, rng)[0]
-            messages.append(parse(RawMail("t", label, f"{label}{i}", raw)))
-            labels.append(label)
-    return messages, labels
+from .classifier_fixtures import skewed_training
 
 
 def test_prior_weight_is_chosen_recorded_and_consistent() -> None:
-    messages, labels = _corpus()
+    messages, labels = skewed_training()
     trained = fit(messages, labels)
     extra = trained.report.extra
     assert extra["prior_weight"] in PRIOR_WEIGHTS
@@ -41,7 +25,7 @@ def test_prior_weight_is_chosen_recorded_and_consistent() -> None:
 
 
 def test_shifting_priors_favours_rare_labels_and_undoes() -> None:
-    messages, labels = _corpus()
+    messages, labels = skewed_training()
     pipeline = fit(messages, labels).pipeline
     model = pipeline.steps[-1][1]
     X = pipeline.steps[0][1].transform(to_matrix(messages))

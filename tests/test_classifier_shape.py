@@ -3,7 +3,6 @@ offsets chosen out-of-fold and built into the Platt intercepts."""
 
 from __future__ import annotations
 
-import random
 from collections import Counter
 
 import numpy as np
@@ -15,7 +14,7 @@ from mailroute.core.parse import parse
 from mailroute.core.priors import choose_label_offsets, search_offsets, shift_priors
 from tests.conftest import make_mail
 
-from .classifier_fixtures import labelled_mail
+from .classifier_fixtures import skewed_training
 
 LOTUS = ("---------------------- Forwarded by Jan Smit/NL/Acme on 03-11-2026 10:12 "
          "---------------------------\n\n"
@@ -72,22 +71,10 @@ def test_offset_search_boosts_an_under_predicted_label() -> None:
     assert not search_offsets(clean, codes, penalty=0.01, max_accuracy_drop=0.01).any()
 
 
-SIZES = {"invoice": 40, "claim": 12, "job_application": 5}
-
-
-def _corpus():
-    rng = random.Random(7)
-    messages, labels = [], []
-    for label, n in SIZES.items():
-        for i in range(n):
-            raw = labelled_mail(label, i, rng)[0]
-            messages.append(parse(RawMail("t", label, f"{label}{i}", raw)))
-            labels.append(label)
-    return messages, labels
 
 
 def test_offsets_are_recorded_and_the_fast_path_agrees_with_them() -> None:
-    messages, labels = _corpus()
+    messages, labels = skewed_training()
     trained = fit(messages, labels)
     extra = trained.report.extra
     assert set(extra["label_offsets_cv"]["nested"]) == {"none", "0", "0.01", "0.02"}
@@ -109,7 +96,7 @@ def test_offsets_are_recorded_and_the_fast_path_agrees_with_them() -> None:
 
 
 def test_no_offsets_when_the_nested_check_finds_no_gain() -> None:
-    messages, labels = _corpus()
+    messages, labels = skewed_training()
     trained = fit(messages, labels)
     pipeline = trained.pipeline
     X = pipeline.steps[0][1].transform(to_matrix(messages))
