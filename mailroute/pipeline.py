@@ -1,8 +1,10 @@
-"""One message through the stages: claim -> parse -> classify -> decide -> record -> act.
+"""Messages through the stages: claim -> parse -> classify -> decide -> record -> act.
 
 Data flows one way. The pure core decides; adapters (source, store, metrics) are passed in.
 Every action is journalled as intended before it runs and marked done after, so a crash
-at any point leaves a message to be resumed, never lost and never acted on twice.
+at any point leaves a message to be resumed, never lost and never acted on twice. The
+messages of one fetch go through together (see ``Pipeline.process_batch``); each keeps
+its own journal and fate.
 """
 
 from __future__ import annotations
@@ -219,8 +221,7 @@ class Pipeline:
             if claim is None:
                 outcomes[i] = Outcome("skipped")
             elif claim.actions:  # a previous attempt journalled its decision: resume it
-                outcomes[i] = self._guarded(raw, source, claim,
-                                            lambda r=raw, c=claim: self._resume(r, source, c))
+                self._guard([_Work(i, raw, claim)], source, outcomes, self._resume)
             else:
                 fresh.append(_Work(i, raw, claim))
         pending: list[Future] = []
@@ -274,26 +275,22 @@ class Pipeline:
             return True
         return w.classification is not None and self.llm.has_schema(w.classification.label)
 
-    def _guarded(self, raw: RawMail, source: Source, claim: Claim,
-                 run: Callable[[], Outcome]) -> Outcome:
-        try:
-            return run()
-        except Exception as exc:  # store or adapter bug: leave it claimed for a retry
-            log.exception("mailbox=%s id=%s failed", raw.mailbox, raw.source_id)
-            self.metrics.errors.labels(raw.mailbox, "pipeline").inc()
-            return self._failed(raw, source, claim, f"{type(exc).__name__}: {exc}")
-
-    def _resume(self, raw: RawMail, source: Source, claim: Claim) -> Outcome:
-        act_started = time.perf_counter()
-        error = self.actor.resume(raw, source, claim.actions)
-        self.metrics.observe_stage("act", act_started)
-        if error:
-            return self._failed(raw, source, claim, error)
-        row = self.store.message_row(claim.pk) or {}
-        status = "exception" if row.get("outcome") == EXCEPTION else "done"
-        self.store.finish(claim.pk, status, self.clock())
-        self._count(raw.mailbox, row, status)
-        return Outcome(status, claim.pk)
+    def _resume(self, work: list[_Work], source: Source,
+                outcomes: list[Outcome | None]) -> None:
+        """Finish earlier attempts' journals, one message at a time (each action is
+        reconciled first: it may have taken effect before a crash)."""
+        for w in work:
+            act_started = time.perf_counter()
+            error = self.actor.resume(w.raw, source, w.claim.actions)
+            self.metrics.observe_stage("act", act_started)
+            if error:
+                outcomes[w.index] = self._failed(w.raw, source, w.claim, error)
+                continue
+            row = self.store.message_row(w.claim.pk) or {}
+            status = "exception" if row.get("outcome") == EXCEPTION else "done"
+            self.store.finish(w.claim.pk, status, self.clock())
+            self._count(w.raw.mailbox, row, status)
+            outcomes[w.index] = Outcome(status, w.claim.pk)
 
     def _prepare(self, work: list[_Work], source: Source,
                  outcomes: list[Outcome | None]) -> None:
