@@ -87,29 +87,16 @@ class Actor:
         return ""
 
     def resume(self, raw: RawMail, source: Source, rows: Sequence[dict[str, Any]]) -> str:
-        """Finish an earlier attempt's journal, checking each open action with
-        ``source.reconcile`` first: it may have taken effect before a crash."""
-        for row in rows:
-            if _settled(row):
-                continue
-            action = action_from_row(row)
-            if self._store_only(raw, row, action):
-                continue
-            if source.reconcile(raw.folder, raw.source_id, action):
-                self.store.set_action(row["id"], "done", result="reconciled: already done")
-                self.metrics.actions.labels(raw.mailbox, action.kind, "reconciled").inc()
-                continue
-            try:
-                result: str | Exception = source.apply(raw, action)
-            except Exception as exc:
-                result = exc
-            error = self._record(raw, row, action, result)
-            if error:
-                return error
-        return ""
+        """Finish an earlier attempt's journal; each open action is first checked with
+        ``source.reconcile``: it may have taken effect before a crash. Returns the error
+        that stopped it ('' when all ran)."""
+        journal = Journal(raw, rows)
+        self.run([journal], source, reconcile=True)
+        return journal.error
 
-    def run(self, journals: Sequence[Journal], source: Source) -> None:
-        """Carry out fresh journals in rounds; a message stops at its first failure
+    def run(self, journals: Sequence[Journal], source: Source, *,
+            reconcile: bool = False) -> None:
+        """Carry out journals in rounds; a message stops at its first failure
         (``journal.error``), the others go on."""
         position = 0
         while True:
@@ -123,8 +110,15 @@ class Actor:
                 if _settled(row):
                     continue
                 action = action_from_row(row)
-                if not self._store_only(journal.raw, row, action):
-                    items.append((journal, row, action))
+                if self._store_only(journal.raw, row, action):
+                    continue
+                if reconcile and source.reconcile(journal.raw.folder, journal.raw.source_id,
+                                                  action):
+                    self.store.set_action(row["id"], "done", result="reconciled: already done")
+                    self.metrics.actions.labels(journal.raw.mailbox, action.kind,
+                                                "reconciled").inc()
+                    continue
+                items.append((journal, row, action))
             if not more:
                 return
             if items:
