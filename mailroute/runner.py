@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -28,22 +28,6 @@ from .core.message import RawMail
 from .pipeline import Pipeline
 
 log = logging.getLogger("mailroute.runner")
-
-DEFAULT_BATCH = 50  # messages handled together when the source does not say
-
-
-def batched(items: Iterable[RawMail], size: int) -> Iterator[list[RawMail]]:
-    """Consecutive lists of up to ``size`` items. The next item is not requested before the
-    current list is handled, so a lazy source fetches no further ahead than one batch."""
-    batch: list[RawMail] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
 
 class LockedSource:
     """A source whose every call, including each step of a fetch, holds one lock."""
@@ -82,9 +66,12 @@ class LockedSource:
 
 def fetch_in_batches(source: Source) -> Iterator[list[RawMail]]:
     """What the source fetches together (``fetch_batches``, e.g. one IMAP ``UID FETCH``),
-    or its messages ``DEFAULT_BATCH`` at a time."""
+    or, for a source without it, one message at a time (see ``Source``: pulling ahead
+    could move its checkpoint past messages not yet claimed)."""
     batches = getattr(source, "fetch_batches", None)
-    return iter(batches()) if batches is not None else batched(source.fetch(), DEFAULT_BATCH)
+    if batches is not None:
+        return iter(batches())
+    return ([raw] for raw in source.fetch())
 
 
 def process_all(pipeline: Pipeline, source: Source, pool: ThreadPoolExecutor | None,

@@ -18,6 +18,12 @@ class Source(Protocol):
     action and returns a short result text, raising on failure; ``reconcile`` tells whether
     an action journalled as intended already took effect (after a crash), so it is not done
     twice; ``contains`` tells whether a message is still where it was found.
+
+    A source's checkpoint may move on only once the caller asked for the next message, i.e.
+    after it claimed the last one. A source that offers ``fetch_batches()`` (lists of
+    messages handled together) keeps the same rule per list; the runner gives a source
+    without it one message at a time, because pulling ahead could move its checkpoint past
+    messages not yet claimed.
     """
 
     name: str
@@ -56,3 +62,17 @@ def apply_all(source: Source, items: Sequence[tuple[RawMail, Action]]
         except Exception as exc:  # reported per item; the other items still run
             results.append(exc)
     return results
+
+
+def in_lists(messages: Iterator[RawMail], size: int) -> Iterator[list[RawMail]]:
+    """Consecutive lists of up to ``size`` messages, for a ``fetch_batches`` whose source
+    keeps no checkpoint (or moves it only after the generator ends): the next message is
+    not requested before the current list is handled."""
+    batch: list[RawMail] = []
+    for raw in messages:
+        batch.append(raw)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

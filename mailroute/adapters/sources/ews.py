@@ -226,10 +226,16 @@ class EwsSource:
         return current
 
     def fetch(self) -> Iterator[RawMail]:
+        for batch in self.fetch_batches():
+            yield from batch
+
+    def fetch_batches(self) -> Iterator[list[RawMail]]:
+        """The messages of each GetItem call, one list at a time; a folder's sync state is
+        stored when the caller asks for more after its last list (all of it claimed)."""
         for folder in self.cfg.folders:
             yield from self._fetch_folder(folder)
 
-    def _fetch_folder(self, folder: str) -> Iterator[RawMail]:
+    def _fetch_folder(self, folder: str) -> Iterator[list[RawMail]]:
         account = self._acct()
         ews_folder = self._folder(folder, create=False)
         checkpoint = get_checkpoint(self.store, self.name, folder)
@@ -257,6 +263,7 @@ class EwsSource:
                 lambda b=batch: list(account.fetch(ids=b, only_fields=FETCH_FIELDS)),
                 f"get {len(batch)} messages from {folder}",
             )
+            fetched: list[RawMail] = []
             for (item_id, _), item in zip(batch, items, strict=True):
                 if isinstance(item, Exception):  # gone meanwhile (moved by a person)
                     log.info("message left the folder before it was read",
@@ -264,12 +271,14 @@ class EwsSource:
                                                "error": type(item).__name__}})
                     continue
                 received = item.datetime_received  # an EWSDateTime: make it a plain UTC one
-                yield RawMail(
+                fetched.append(RawMail(
                     mailbox=self.name, folder=folder, source_id=item_id,
                     data=bytes(item.mime_content or b""),
                     received_at=datetime.fromtimestamp(received.timestamp(), UTC)
                     if received else None,
-                )
+                ))
+            if fetched:
+                yield fetched
         # Every message of this round now has a row in the store: move the checkpoint on.
         if state != checkpoint.state:
             set_checkpoint(self.store, Checkpoint(self.name, folder, state=state))

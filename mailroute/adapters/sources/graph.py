@@ -54,6 +54,7 @@ log = logging.getLogger("mailroute.graph")
 
 THROTTLE_STATUS = (429, 503, 504)
 PAGE_SIZE = 100
+BATCH = 50  # messages handed to the pipeline together
 
 
 class NotFound(Exception):
@@ -236,6 +237,12 @@ class GraphSource:
         return parent
 
     def fetch(self) -> Iterator[RawMail]:
+        for batch in self.fetch_batches():
+            yield from batch
+
+    def fetch_batches(self) -> Iterator[list[RawMail]]:
+        """Messages in lists of ``BATCH``; a folder's delta link is stored when the caller
+        asks for more after its last list (all of it claimed)."""
         for folder in self.cfg.folders:
             yield from self._fetch_folder(folder)
 
@@ -261,7 +268,7 @@ class GraphSource:
                 continue
             return found, page.get("@odata.deltaLink", state)
 
-    def _fetch_folder(self, folder: str) -> Iterator[RawMail]:
+    def _fetch_folder(self, folder: str) -> Iterator[list[RawMail]]:
         folder_id = self._folder(folder, create=False)
         checkpoint = get_checkpoint(self.store, self.name, folder)
         done = self._done.setdefault(folder, set())
@@ -271,6 +278,7 @@ class GraphSource:
             # ids are immutable: a failed message a person moved away must not be chased
             if i not in wanted and self._parent_of(i) == folder_id:
                 wanted[i] = ""
+        fetched: list[RawMail] = []
         for message_id, when in wanted.items():
             try:
                 data = self._request("GET", f"/messages/{message_id}/$value", "get MIME",
@@ -279,8 +287,13 @@ class GraphSource:
                 log.info("message left the folder before it was read",
                          extra={"fields": {"mailbox": self.name, "folder": folder}})
                 continue
-            yield RawMail(mailbox=self.name, folder=folder, source_id=message_id,
-                          data=data, received_at=_parse_time(when))
+            fetched.append(RawMail(mailbox=self.name, folder=folder, source_id=message_id,
+                                   data=data, received_at=_parse_time(when)))
+            if len(fetched) == BATCH:
+                yield fetched
+                fetched = []
+        if fetched:
+            yield fetched
         # Every message of this round now has a row in the store: move the checkpoint on.
         if state and state != checkpoint.state:
             set_checkpoint(self.store, Checkpoint(self.name, folder, state=state))

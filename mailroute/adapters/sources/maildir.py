@@ -18,8 +18,10 @@ from pathlib import Path
 from ...core.message import RawMail
 from ...core.rules import Action
 from ...errors import ActionError, SourceError
+from .base import in_lists
 
 INBOX = "INBOX"
+BATCH = 50  # messages handled together (one transaction per stage)
 
 
 def folder_dir(root: Path, folder: str) -> Path:
@@ -120,6 +122,11 @@ class MaildirSource:
                 mailbox=self.name, folder=INBOX, source_id=sid, data=data,
                 received_at=datetime.fromtimestamp(mtime, UTC),
             )
+
+    def fetch_batches(self) -> Iterator[list[RawMail]]:
+        """``fetch`` in lists of ``BATCH``: safe, as a Maildir keeps no checkpoint (a
+        message stays in ``new``/``cur`` until it is moved)."""
+        return in_lists(self.fetch(), BATCH)
 
     def finished(self, raw: RawMail) -> None:
         self._done.add(raw.source_id)
