@@ -35,7 +35,7 @@ class Metrics:
         )
         self.processing = Histogram(
             "mailroute_processing_seconds",
-            "Time from claim to the last action of one message.",
+            "Time from claim to the last action of a message (its batch, when fetched together).",
             ["mailbox"], buckets=LATENCY_BUCKETS, registry=registry,
         )
         self.confidence = Histogram(
