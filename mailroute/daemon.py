@@ -80,7 +80,7 @@ class Daemon:
                 self.app.rules.maybe_reload(force=True)
             else:
                 self.reload_if_changed()
-        log.info("stopping: finishing the message in hand")
+        log.info("stopping: finishing the messages in hand")
         for thread in threads:
             thread.join(timeout=30)
         if self.server:
