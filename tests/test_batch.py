@@ -61,19 +61,16 @@ def test_outer_transaction_failing_undoes_the_whole_batch(tmp_path: Path) -> Non
 # -- IMAP ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("prefetch", [True, False])
 def test_a_batch_tags_then_moves_every_message_once(
-    dovecot: Dovecot, imap_user: tuple[str, str], tmp_path: Path, apps: list[App],
-    prefetch: bool,
+    dovecot: Dovecot, imap_user: tuple[str, str], tmp_path: Path, apps: list[App]
 ) -> None:
-    """Three fetch batches (the second and third read ahead on a second connection, or
-    not), each tagged and moved in rounds."""
+    """Three fetch batches, each tagged and moved in rounds."""
     user, _ = imap_user
     peer = dovecot.client(user)
     for n in range(12):
         subject = ("Factuur", "Keep", "Other")[n % 3]
         peer.append("INBOX", make_mail(subject=f"{subject} {n}", message_id=f"<b{n:02}@t>"))
-    config = write_imap_project(tmp_path, dovecot, user, batch_size=5, prefetch=prefetch)
+    config = write_imap_project(tmp_path, dovecot, user, batch_size=5)
 
     app = imap_app(config, apps)
     assert process_available(app) == 12

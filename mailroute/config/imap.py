@@ -75,8 +75,6 @@ class ImapMailbox(Section):
     idle: bool = True
     poll_interval_seconds: float = Field(default=60.0, gt=0, le=86_400)
     batch_size: int = Field(default=100, ge=1, le=5000)
-    # read the next batch on a second (read-only) connection while this one is handled
-    prefetch: bool = True
     timeouts: ImapTimeouts = Field(default_factory=ImapTimeouts)
     # watch routed folders for people re-filing mail (docs/classifier.md)
     corrections: ImapCorrections | None = None

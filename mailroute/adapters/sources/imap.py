@@ -21,7 +21,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Future
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,7 +38,6 @@ from ..checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from ..store import Store, iso, utcnow
 from .imap_connect import NETWORK_ERRORS, open_client
 from .imap_names import keyword_for, parse_source_id, server_folder, source_id
-from .imap_prefetch import Prefetcher
 
 log = logging.getLogger("mailroute.imap")
 
@@ -105,8 +103,6 @@ class ImapSource:
         self._select_info: dict[bytes, Any] = {}
         self._existing: set[str] = set()
         self._folders = {name: _Folder(name) for name in cfg.folders}
-        self._prefetcher = Prefetcher(cfg.name, lambda: self._open(self.cfg)) \
-            if cfg.prefetch else None
 
     # -- connection ----------------------------------------------------------------------
 
@@ -139,8 +135,6 @@ class ImapSource:
             self._drop()
 
     def _drop(self) -> None:
-        if self._prefetcher is not None:
-            self._prefetcher.close()
         client, self._client = self._client, None
         self._selected = None
         if client is None:
@@ -211,26 +205,15 @@ class ImapSource:
         todo = self._due(f)
         self._advance(f)
         wanted = [b"BODY[]" if self.cfg.mark_seen else b"BODY.PEEK[]", b"INTERNALDATE"]
-        batches = list(_chunks(todo, self.cfg.batch_size))
-        ahead: Future | None = None
-        for n, batch in enumerate(batches):
-            if ahead is not None:
-                items = ahead.result()  # read by the prefetcher while the last batch ran
-            else:
-                self._select(f.name)  # an action may have selected another folder meanwhile
-                with self._io(f"fetching from {f.name!r}"):
-                    items = self._require().fetch(batch, wanted)
-            ahead = None
-            if self._prefetcher is not None and n + 1 < len(batches):
-                ahead = self._prefetcher.submit(f.name, uidvalidity, batches[n + 1], wanted,
-                                                readonly=not self.cfg.mark_seen)
+        for batch in _chunks(todo, self.cfg.batch_size):
+            self._select(f.name)  # an action may have selected another folder meanwhile
+            with self._io(f"fetching from {f.name!r}"):
+                items = self._require().fetch(batch, wanted)
             fetched: list[RawMail] = []
             for uid in batch:
                 item = items.get(uid)
                 if item is None or b"BODY[]" not in item:
                     continue  # expunged by someone else since the search
-                if self._client is None:  # lost during an action: let the daemon reconnect
-                    raise SourceError(f"mailbox {self.name}: connection lost")
                 raw = RawMail(
                     mailbox=self.name, folder=f.name, source_id=source_id(uidvalidity, uid),
                     data=bytes(item[b"BODY[]"]), received_at=_aware(item.get(b"INTERNALDATE")),
