@@ -64,6 +64,18 @@ def apply_all(source: Source, items: Sequence[tuple[RawMail, Action]]
     return results
 
 
+class BatchFetching:
+    """For a source whose natural read is ``fetch_batches``: ``fetch`` is its messages one
+    by one (the checkpoint rule of ``Source`` holds per message as well)."""
+
+    def fetch_batches(self) -> Iterator[list[RawMail]]:
+        raise NotImplementedError
+
+    def fetch(self) -> Iterator[RawMail]:
+        for batch in self.fetch_batches():
+            yield from batch
+
+
 def in_lists(messages: Iterator[RawMail], size: int) -> Iterator[list[RawMail]]:
     """Consecutive lists of up to ``size`` messages, for a ``fetch_batches`` whose source
     keeps no checkpoint (or moves it only after the generator ends): the next message is

@@ -56,6 +56,7 @@ from ...core.rules import Action
 from ...errors import ActionError, AuthError, SourceError
 from ..checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from ..store import Store
+from .base import BatchFetching
 from .exchange_common import (
     FLAG_TAG,
     Backoff,
@@ -94,7 +95,7 @@ def _is_auth_error(exc: Exception) -> bool:
                       | ews_errors.ErrorNonExistentMailbox)
 
 
-class EwsSource:
+class EwsSource(BatchFetching):
     """Watches the configured folders of one Exchange mailbox through EWS."""
 
     def __init__(self, cfg: EwsMailbox, store: Store, metrics: ExchangeMetrics, *,
@@ -224,10 +225,6 @@ class EwsSource:
                 current = new
         self._folders[key] = current
         return current
-
-    def fetch(self) -> Iterator[RawMail]:
-        for batch in self.fetch_batches():
-            yield from batch
 
     def fetch_batches(self) -> Iterator[list[RawMail]]:
         """The messages of each GetItem call, one list at a time; a folder's sync state is

@@ -39,6 +39,7 @@ from ...core.rules import Action
 from ...errors import ActionError, AuthError, SourceError
 from ..checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from ..store import Store
+from .base import BatchFetching
 from .exchange_common import (
     FLAG_TAG,
     WELL_KNOWN,
@@ -65,7 +66,7 @@ class Gone(SourceError):
     """Graph answered 410: a delta link expired (its sync state is no longer kept)."""
 
 
-class GraphSource:
+class GraphSource(BatchFetching):
     """Watches the configured folders of one Exchange Online mailbox through Graph."""
 
     def __init__(self, cfg: GraphMailbox, store: Store, metrics: ExchangeMetrics, *,
@@ -235,10 +236,6 @@ class GraphSource:
         assert parent is not None
         self._folders[key] = parent
         return parent
-
-    def fetch(self) -> Iterator[RawMail]:
-        for batch in self.fetch_batches():
-            yield from batch
 
     def fetch_batches(self) -> Iterator[list[RawMail]]:
         """Messages in lists of ``BATCH``; a folder's delta link is stored when the caller

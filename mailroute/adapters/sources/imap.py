@@ -36,6 +36,7 @@ from ...core.rules import Action
 from ...errors import ActionError, SourceError
 from ..checkpoints import Checkpoint, get_checkpoint, set_checkpoint
 from ..store import Store, iso, utcnow
+from .base import BatchFetching
 from .imap_connect import NETWORK_ERRORS, open_client
 from .imap_names import keyword_for, parse_source_id, server_folder, source_id
 
@@ -80,7 +81,7 @@ def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
         yield items[start:start + size]
 
 
-class ImapSource:
+class ImapSource(BatchFetching):
     """One IMAP account, one connection, used only by its daemon thread."""
 
     def __init__(
@@ -180,10 +181,6 @@ class ImapSource:
         return self.cfg.idle and b"IDLE" in self._caps
 
     # -- reading -------------------------------------------------------------------------
-
-    def fetch(self) -> Iterator[RawMail]:
-        for batch in self.fetch_batches():
-            yield from batch
 
     def fetch_batches(self) -> Iterator[list[RawMail]]:
         """The messages of each ``UID FETCH``, one list at a time. The checkpoint moves on
