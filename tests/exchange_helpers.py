@@ -1,4 +1,5 @@
-"""What the EWS and Graph tests share: a project without a model, config, restart."""
+"""What the EWS and Graph tests share: a project without a model, config, restart, and the
+check that a sync state waits for its batch."""
 
 from __future__ import annotations
 
@@ -6,6 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
+from mailroute.adapters.checkpoints import get_checkpoint
+from mailroute.daemon import process_available
+from mailroute.runner import fetch_in_batches
 from mailroute.wiring import App, build_source
 
 from .conftest import REPO
@@ -44,3 +48,19 @@ def restart(app: App) -> App:
 
 def mailbox_statuses(app: App, mailbox: str) -> list[str]:
     return sorted(r["status"] for r in app.store.decisions(mailbox=mailbox, limit=None))
+
+
+def check_sync_state_waits_for_the_batch(app: App, mailbox: str) -> None:
+    """With two messages waiting on the server: the runner holds the whole batch before
+    claiming any of it, so the folder's sync state must not move on until it asks for more,
+    or a crash here would lose the batch."""
+    source = app.sources[0]
+    source.connect()
+    batches = fetch_in_batches(source)
+    assert len(next(batches)) == 2
+    assert get_checkpoint(app.store, mailbox, "inbox").state == ""  # not moved on yet
+
+    restarted = restart(app)  # the process dies holding the batch
+    assert process_available(restarted) == 2
+    assert mailbox_statuses(restarted, mailbox) == ["done", "done"]
+    assert get_checkpoint(restarted.store, mailbox, "inbox").state != ""

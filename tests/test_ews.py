@@ -14,7 +14,6 @@ from mailroute.adapters.checkpoints import get_checkpoint
 from mailroute.config import load_config
 from mailroute.daemon import process_available
 from mailroute.errors import AuthError, ConfigError, SourceError
-from mailroute.runner import fetch_in_batches
 from mailroute.wiring import App, build_app
 
 from . import exchange_helpers as helpers
@@ -156,21 +155,9 @@ def test_a_round_cut_short_is_replayed_without_acting_twice(ews, ews_app):
 
 
 def test_the_sync_state_is_stored_only_after_the_batch_is_handled(ews, ews_app):
-    """The runner holds a whole batch before claiming any of it: the folder's sync state
-    must not move on until it asks for more, or a crash here would lose the batch."""
     ews.state.deliver(invoice())
     ews.state.deliver(claim())
-    app = ews_app()
-    source = app.sources[0]
-    source.connect()
-    batches = fetch_in_batches(source)
-    assert len(next(batches)) == 2
-    assert get_checkpoint(app.store, MAILBOX, "inbox").state == ""  # not moved on yet
-
-    restarted = restart(app)  # the process dies holding the batch
-    assert process_available(restarted) == 2
-    assert statuses(restarted) == ["done", "done"]
-    assert get_checkpoint(restarted.store, MAILBOX, "inbox").state != ""
+    helpers.check_sync_state_waits_for_the_batch(ews_app(), MAILBOX)
 
 
 def test_a_move_done_before_a_crash_is_reconciled_not_repeated(ews, ews_app):

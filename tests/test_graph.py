@@ -17,7 +17,6 @@ from mailroute.adapters.store import utcnow
 from mailroute.config import load_config
 from mailroute.daemon import process_available
 from mailroute.errors import AuthError, ConfigError, SourceError
-from mailroute.runner import fetch_in_batches
 from mailroute.wiring import App, build_app
 
 from . import exchange_helpers as helpers
@@ -179,21 +178,9 @@ def test_a_round_cut_short_is_replayed_without_acting_twice(graph, graph_app):
 
 
 def test_the_sync_state_is_stored_only_after_the_batch_is_handled(graph, graph_app):
-    """The runner holds a whole batch before claiming any of it: the folder's sync state
-    must not move on until it asks for more, or a crash here would lose the batch."""
     graph.state.deliver(invoice())
     graph.state.deliver(claim())
-    app = graph_app()
-    source = app.sources[0]
-    source.connect()
-    batches = fetch_in_batches(source)
-    assert len(next(batches)) == 2
-    assert get_checkpoint(app.store, MAILBOX, "inbox").state == ""  # not moved on yet
-
-    restarted = restart(app)  # the process dies holding the batch
-    assert process_available(restarted) == 2
-    assert statuses(restarted) == ["done", "done"]
-    assert get_checkpoint(restarted.store, MAILBOX, "inbox").state != ""
+    helpers.check_sync_state_waits_for_the_batch(graph_app(), MAILBOX)
 
 
 def test_a_move_done_before_a_crash_is_reconciled_not_repeated(graph, graph_app):
